@@ -1,7 +1,7 @@
 """Report reading: free text in Chinese or English → date, figures, blockers, next steps."""
 
 from bot.report_parser.lexicon import Lexicon, default_lexicon
-from bot.report_parser.model import Number, ParsedReport, Warning_
+from bot.report_parser.model import Number, ParsedReport, ReportWarning
 from bot.report_parser.reader import MAX_CHARS, parse_report
 
 __all__ = [
@@ -9,7 +9,7 @@ __all__ = [
     "Lexicon",
     "Number",
     "ParsedReport",
-    "Warning_",
+    "ReportWarning",
     "default_lexicon",
     "parse_report",
 ]

@@ -165,23 +165,67 @@ def _r_en_abbr(m: re.Match[str], today: dt.date) -> dt.date | None:
 _B = r"(?<![\w])"  # not inside a word or number
 _E = r"(?![\w])"
 _PATTERNS: tuple[tuple[re.Pattern[str], Resolver, bool], ...] = (
-    (re.compile(rf"{_B}(?P<y>(?:19|20)\d\d)\s?[-/.年]\s?(?P<m>\d{{1,2}})\s?[-/.月]\s?(?P<d>\d{{1,2}})(?:\s?[日号])?(?!\d)"), _r_iso, True),
-    (re.compile(rf"(?<!\d)(?P<m>\d{{1,2}}|[{_CN_NUM}]{{1,2}})\s?月\s?(?P<d>\d{{1,2}}|[{_CN_NUM}]{{1,3}})\s?[日号]"), _r_cn_md, True),
+    (
+        re.compile(
+            rf"{_B}(?P<y>(?:19|20)\d\d)\s?[-/.年]\s?(?P<m>\d{{1,2}})\s?[-/.月]\s?(?P<d>\d{{1,2}})(?:\s?[日号])?(?!\d)"
+        ),
+        _r_iso,
+        True,
+    ),
+    (
+        re.compile(
+            rf"(?<!\d)(?P<m>\d{{1,2}}|[{_CN_NUM}]{{1,2}})\s?月\s?(?P<d>\d{{1,2}}|[{_CN_NUM}]{{1,3}})\s?[日号]"
+        ),
+        _r_cn_md,
+        True,
+    ),
     (re.compile(rf"{_B}(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}}){_E}(?!/)"), _r_slash, True),
-    (re.compile(rf"{_B}{_MONTH_NAME}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>(?:19|20)\d\d))?{_E}"), _r_en_md, True),
-    (re.compile(rf"{_B}(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_NAME}(?:,?\s+(?P<y>(?:19|20)\d\d))?{_E}"), _r_en_md, True),
+    (
+        re.compile(
+            rf"{_B}{_MONTH_NAME}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>(?:19|20)\d\d))?{_E}"
+        ),
+        _r_en_md,
+        True,
+    ),
+    (
+        re.compile(
+            rf"{_B}(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_NAME}(?:,?\s+(?P<y>(?:19|20)\d\d))?{_E}"
+        ),
+        _r_en_md,
+        True,
+    ),
     (re.compile(r"大前天"), _r_offset(3), False),
     (re.compile(r"前天|前日"), _r_offset(2), False),
     (re.compile(r"昨天|昨日|昨晚"), _r_offset(1), False),
     (re.compile(r"今天|今日|本日|今晚|当天"), _r_offset(0), False),
     (re.compile(rf"{_B}the\s+day\s+before\s+yesterday{_E}"), _r_offset(2), False),
     (re.compile(rf"{_B}(?:yesterday|yday|last\s+night){_E}"), _r_offset(1), False),
-    (re.compile(rf"{_B}(?:today|tonight|this\s+(?:morning|afternoon|evening)){_E}"), _r_offset(0), False),
+    (
+        re.compile(rf"{_B}(?:today|tonight|this\s+(?:morning|afternoon|evening)){_E}"),
+        _r_offset(0),
+        False,
+    ),
     (re.compile(rf"(?P<n>\d{{1,3}}|[{_CN_NUM}]{{1,3}})\s?天(?:以)?前"), _r_days_ago, False),
-    (re.compile(rf"{_B}(?P<n>\d{{1,3}}|one|two|three|four|five|six|seven|eight|nine|ten|a)\s+days?\s+ago{_E}"), _r_days_ago, False),
-    (re.compile(r"(?P<which>上|本|这个|这)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])"), _r_cn_weekday, False),
+    (
+        re.compile(
+            rf"{_B}(?P<n>\d{{1,3}}|one|two|three|four|five|six|seven|eight|nine|ten|a)\s+days?\s+ago{_E}"
+        ),
+        _r_days_ago,
+        False,
+    ),
+    (
+        re.compile(r"(?P<which>上|本|这个|这)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])"),
+        _r_cn_weekday,
+        False,
+    ),
     (re.compile(r"^\s*(?P<wd>mon|tue|wed|thu|fri|sat|sun)\.?(?=\s*[:,，：])"), _r_en_abbr, False),
-    (re.compile(rf"{_B}(?:(?P<which>last|this|on)\s+)?(?P<wd>monday|tuesday|tues|wednesday|weds|thursday|thurs|friday|saturday|sunday){_E}(?P<week>\s+last\s+week)?"), _r_en_weekday, False),
+    (
+        re.compile(
+            rf"{_B}(?:(?P<which>last|this|on)\s+)?(?P<wd>monday|tuesday|tues|wednesday|weds|thursday|thurs|friday|saturday|sunday){_E}(?P<week>\s+last\s+week)?"
+        ),
+        _r_en_weekday,
+        False,
+    ),
 )
 
 

@@ -46,9 +46,11 @@ class Figures:
 
 
 _SEP = re.compile(r"[，,。;；\n!！?？、|]|\.(?!\d)|\s[-–—]\s")
-_CJK_FILLER = re.compile(r"[\u3400-\u9fff]{1,6}")
+_CJK_FILLER = re.compile(r"(?=.*[\u3400-\u9fff])[\u3400-\u9fffa-z0-9]{1,8}")
 _EN_FILLER = re.compile(r"[a-z'\s:=~\-()]*")
-_KN_STRIP = re.compile(r"[\s:：=~～()（）\[\]【】]|了|共|约|总|计|达到|达|为|是|有|额|的|大概|一共|总共|合计|累计")
+_KN_STRIP = re.compile(
+    r"[\s:：=~～()（）\[\]【】]|了|共|约|总|计|达到|达|为|是|有|额|的|大概|一共|总共|合计|累计"
+)
 _COUNTER = r"个|家|单|笔|次|通|位|户|间|件|名|条|张|台|套"
 _NK_CJK = re.compile(rf"(?:{_COUNTER})?(?:新|个新|次的|家的|个的)?")
 _BLOCKING = re.compile(
@@ -93,11 +95,7 @@ def _keywords(text: str, start: int, end: int, lex: Lexicon) -> Iterator[Keyword
 
 
 def _is_unit(text: str, num: NumberToken, nxt: object, metric: str) -> bool:
-    return (
-        isinstance(nxt, Keyword)
-        and nxt.metric == metric
-        and _gap_nk(text[num.end : nxt.start])
-    )
+    return isinstance(nxt, Keyword) and nxt.metric == metric and _gap_nk(text[num.end : nxt.start])
 
 
 def _fits(lex: Lexicon, key: Keyword, num: NumberToken) -> bool:
@@ -180,7 +178,11 @@ def _orphans(
             continue
         if _BLOCKING.search(text[max(0, token.start - 6) : token.start]):
             continue
-        if "sales" in lex.metrics and "sales" not in figures.parts and "sales" not in figures.totals:
+        if (
+            "sales" in lex.metrics
+            and "sales" not in figures.parts
+            and "sales" not in figures.totals
+        ):
             figures.add("sales", token.value, total=False)
 
 

@@ -10,7 +10,7 @@ Number = int | float
 
 
 @dataclass(frozen=True, slots=True)
-class Warning_:
+class ReportWarning:
     """Something the reader could not trust, as a message key and its parameters."""
 
     key: str
@@ -25,7 +25,7 @@ class ParsedReport:
     metrics: dict[str, Number]
     blockers: tuple[str, ...]
     next_steps: tuple[str, ...]
-    warnings: tuple[Warning_, ...]
+    warnings: tuple[ReportWarning, ...]
 
     @property
     def is_empty(self) -> bool:

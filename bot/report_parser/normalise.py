@@ -21,7 +21,7 @@ def _t2s() -> _Converter:
 
 # Full-width ASCII (U+FF01–U+FF5E) becomes ASCII, except the full-width comma,
 # which in Chinese text separates clauses and is never a thousands separator.
-_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if cp != 0xFF0C}
+_WIDTH: dict[int, int | None] = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if cp != 0xFF0C}
 _WIDTH.update(
     {
         0x3000: 0x20,  # ideographic space
@@ -51,7 +51,9 @@ def normalise(text: str) -> str:
     and never index the original with positions found here.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_WIDTH)
-    text = "".join(ch for ch in text if ch == "\n" or ch == "\t" or unicodedata.category(ch) != "Cc")
+    text = "".join(
+        ch for ch in text if ch == "\n" or ch == "\t" or unicodedata.category(ch) != "Cc"
+    )
     text = text.replace("\t", " ")
     if _has_cjk(text):
         text = _t2s().convert(text)

@@ -8,7 +8,7 @@ import re
 from bot.report_parser.dates import DateMatch, find_dates, leading_date
 from bot.report_parser.figures import read_figures
 from bot.report_parser.lexicon import Lexicon, default_lexicon
-from bot.report_parser.model import Number, ParsedReport, Warning_
+from bot.report_parser.model import Number, ParsedReport, ReportWarning
 from bot.report_parser.normalise import fold, normalise
 from bot.report_parser.sections import Region, sentences, split_items, split_regions
 
@@ -27,10 +27,10 @@ def _as_number(value: float) -> Number:
 def parse_report(text: str, today: dt.date, *, lexicon: Lexicon | None = None) -> ParsedReport:
     """Reads one report as sent on `today` (the sender's local date)."""
     lex = lexicon or default_lexicon()
-    warnings: list[Warning_] = []
+    warnings: list[ReportWarning] = []
     if len(text) > MAX_CHARS:
         text = text[:MAX_CHARS]
-        warnings.append(Warning_("parse.warning.truncated", {"limit": MAX_CHARS}))
+        warnings.append(ReportWarning("parse.warning.truncated", {"limit": MAX_CHARS}))
     shown = normalise(text)
     folded = fold(shown)
     regions = split_regions(folded, lex)
@@ -56,23 +56,25 @@ def parse_report(text: str, today: dt.date, *, lexicon: Lexicon | None = None) -
     if report_date is not None:
         day = report_date.date
         if day > today:
-            warnings.append(Warning_("parse.warning.future_date", {"date": day.isoformat()}))
+            warnings.append(ReportWarning("parse.warning.future_date", {"date": day.isoformat()}))
             day = today
         elif (today - day).days > OLD_DAYS:
-            warnings.append(Warning_("parse.warning.old_date", {"date": day.isoformat()}))
+            warnings.append(ReportWarning("parse.warning.old_date", {"date": day.isoformat()}))
 
     result_spans = [(r.start, r.end) for r in regions if r.kind == "results"]
     figures = read_figures(blanked, result_spans, lex)
     metrics: dict[str, Number] = {}
     for metric in sorted(figures.fractional):
-        warnings.append(Warning_("parse.warning.not_whole", {"metric": metric}))
+        warnings.append(ReportWarning("parse.warning.not_whole", {"metric": metric}))
     for metric, value in figures.result().items():
         spec = lex.metrics[metric]
         if value < 0:
-            warnings.append(Warning_("parse.warning.negative", {"metric": metric, "value": _as_number(value)}))
+            warnings.append(
+                ReportWarning("parse.warning.negative", {"metric": metric, "value": _as_number(value)})
+            )
         elif value > spec.max:
             warnings.append(
-                Warning_(
+                ReportWarning(
                     "parse.warning.implausible",
                     {"metric": metric, "value": _as_number(value), "max": _as_number(spec.max)},
                 )
@@ -83,7 +85,7 @@ def parse_report(text: str, today: dt.date, *, lexicon: Lexicon | None = None) -
 
     blockers, next_steps = _items(shown, blanked, regions, lex)
     if not ordered:
-        warnings.append(Warning_("parse.warning.no_figures"))
+        warnings.append(ReportWarning("parse.warning.no_figures"))
     return ParsedReport(day, ordered, tuple(blockers), tuple(next_steps), tuple(warnings))
 
 
