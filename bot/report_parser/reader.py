@@ -70,7 +70,9 @@ def parse_report(text: str, today: dt.date, *, lexicon: Lexicon | None = None) -
         spec = lex.metrics[metric]
         if value < 0:
             warnings.append(
-                ReportWarning("parse.warning.negative", {"metric": metric, "value": _as_number(value)})
+                ReportWarning(
+                    "parse.warning.negative", {"metric": metric, "value": _as_number(value)}
+                )
             )
         elif value > spec.max:
             warnings.append(

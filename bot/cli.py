@@ -1,0 +1,170 @@
+"""The `execoach` command (contracts §3): parse arguments, call services, print.
+
+Heavy imports happen inside the commands so that `execoach --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from bot import __version__
+from bot.i18n import Lang, guess_lang, normalise_lang, t
+
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class BadInputError(Exception):
+    """The user's input is wrong: exit 2 with a one-line reason."""
+
+
+def _lang_arg(value: str) -> Lang:
+    if value not in ("zh", "en"):
+        raise argparse.ArgumentTypeError("choose zh or en")
+    return normalise_lang(value)
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument("--lang", type=_lang_arg, help="zh or en (default: the person's or text's)")
+
+
+def _db_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--db",
+        metavar="FILE",
+        help="the database (default: $EXECOACH_DB or ./data/execoach.db)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line of contracts §3."""
+    parser = argparse.ArgumentParser(
+        prog="execoach",
+        description="An execution coach for field sales teams that lives in Telegram.",
+    )
+    parser.add_argument("--version", action="version", version=f"execoach {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("parse", help="read one report text (or many with --jsonl)")
+    p.add_argument("text", nargs="?", metavar="TEXT", help="the report text")
+    p.add_argument("--today", metavar="D", help="the sender's date, YYYY-MM-DD (default: today)")
+    p.add_argument("--tz", metavar="TZ", help="the sender's time zone, e.g. Asia/Shanghai")
+    p.add_argument("--jsonl", action="store_true", help="read one JSON value a line from stdin")
+    _common(p)
+    p.set_defaults(run=cmd_parse)
+
+    p = sub.add_parser("import", help="load a scenario file into the database")
+    p.add_argument("scenario", metavar="SCENARIO", help="a scenario file (.json or .yaml)")
+    _db_arg(p)
+    _common(p)
+    p.set_defaults(run=cmd_import)
+
+    p = sub.add_parser("demo", help="show the product working on the bundled demo organisation")
+    p.add_argument("--scenario", metavar="FILE", help="another scenario to show instead")
+    _common(p)
+    p.set_defaults(run=cmd_demo)
+    return parser
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    """Reads one report text, or one per stdin line with --jsonl."""
+    from bot.clock import BadTimezoneError, local_today, parse_day, zone
+    from bot.report_batch import Defaults, read_lines
+
+    lang: Lang = args.lang or "en"
+    today = None
+    if args.today is not None:
+        try:
+            today = parse_day(args.today)
+        except ValueError:
+            raise BadInputError(t("cli.error.bad_date", lang, value=args.today)) from None
+    if args.tz is not None:
+        try:
+            zone(args.tz)
+        except BadTimezoneError:
+            raise BadInputError(t("cli.error.bad_tz", lang, value=args.tz)) from None
+    if args.jsonl:
+        defaults = Defaults(today=today, timezone=args.tz, lang=args.lang)
+        out = sys.stdout
+        for line in read_lines(sys.stdin, defaults):
+            out.write(line + "\n")
+        return EXIT_OK
+    if args.text is None:
+        raise BadInputError(t("cli.error.no_text", lang))
+    from bot.report_parser import parse_report
+    from bot.report_view import render_report_text, report_to_json
+
+    text_lang: Lang = args.lang or guess_lang(args.text)
+    report = parse_report(args.text, today or local_today(args.tz))
+    if args.json:
+        print(json.dumps(report_to_json(report, text_lang), ensure_ascii=False))
+    else:
+        print(render_report_text(report, text_lang))
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Loads a scenario's organisation and history into the database."""
+    from bot.scenario import ScenarioError, load_scenario
+    from bot.store.db import StoreError, open_db
+    from bot.store.importer import import_scenario
+    from bot.store.repository import Repository
+
+    lang: Lang = args.lang or "en"
+    try:
+        scenario = load_scenario(args.scenario)
+    except ScenarioError as exc:
+        raise BadInputError(exc.message(lang)) from None
+    try:
+        db = open_db(args.db)
+    except StoreError as exc:
+        raise BadInputError(exc.message(lang)) from None
+    counts = import_scenario(Repository(db), scenario).as_dict()
+    if args.json:
+        print(json.dumps(counts, ensure_ascii=False))
+    else:
+        print(t("import.done", lang, **counts))
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Shows the plan status of the demo organisation, read from its reports."""
+    from bot.demo import run_demo
+    from bot.scenario import ScenarioError
+
+    try:
+        return run_demo(args.scenario, args.lang, as_json=args.json)
+    except ScenarioError as exc:
+        raise BadInputError(exc.message(args.lang or "en")) from None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Runs the command line; returns the exit status (0 ok, 2 bad input, 1 internal)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
+    if run is None:
+        parser.print_help()
+        return EXIT_BAD_INPUT
+    lang: Lang = args.lang or "en"
+    try:
+        return run(args)
+    except BadInputError as exc:
+        print(t("cli.error.bad_input", lang, reason=str(exc).splitlines()[0]), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except Exception as exc:
+        if os.environ.get("EXECOACH_DEBUG"):
+            raise
+        reason = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+        print(t("cli.error.internal", lang, reason=reason), file=sys.stderr)
+        return EXIT_INTERNAL

@@ -1,0 +1,317 @@
+"""The database schema as forward migrations, one function per change.
+
+A migration is never edited once released: a later change is a new function
+with the next version number. Each applied version is recorded in
+`schema_version` with its description and the UTC time it was applied.
+
+sqlite-utils 4's `Migrations` records names but neither a version number nor a
+description, and cannot take the write lock before it reads what is applied;
+this is the small equivalent that does both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final
+
+from sqlite_utils import Database
+
+VERSION_TABLE: Final = "schema_version"
+_NOW: Final = "(strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'))"
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database was written by a newer version of the program."""
+
+    def __init__(self, found: int, known: int) -> None:
+        super().__init__(f"schema version {found}, this program knows {known}")
+        self.found = found
+        self.known = known
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One schema change: its version, what it does, and the function that does it."""
+
+    version: int
+    description: str
+    apply: Callable[[Database], None]
+
+
+@dataclass(frozen=True, slots=True)
+class AppliedMigration:
+    """A migration as recorded in the database."""
+
+    version: int
+    description: str
+    applied_at: dt.datetime
+
+
+MIGRATIONS: list[Migration] = []
+
+
+def migration(
+    version: int, description: str
+) -> Callable[[Callable[[Database], None]], Callable[[Database], None]]:
+    """Registers a migration; versions must come in order, one at a time."""
+
+    def register(fn: Callable[[Database], None]) -> Callable[[Database], None]:
+        expected = len(MIGRATIONS) + 1
+        if version != expected:
+            raise ValueError(f"migration {fn.__name__}: version {version}, expected {expected}")
+        MIGRATIONS.append(Migration(version, description, fn))
+        return fn
+
+    return register
+
+
+def latest_version() -> int:
+    """The version this program's schema is at once every migration is applied."""
+    return MIGRATIONS[-1].version if MIGRATIONS else 0
+
+
+def _run(db: Database, statements: tuple[str, ...]) -> None:
+    for sql in statements:
+        db.execute(sql)
+
+
+@migration(
+    1,
+    "people, teams, targets, reports and their metrics and items, blockers, "
+    "events, plan documents, findings and the inbox of updates",
+)
+def _m0001_initial(db: Database) -> None:
+    _run(
+        db,
+        (
+            f"""CREATE TABLE teams (
+                id TEXT PRIMARY KEY NOT NULL CHECK (id <> ''),
+                name TEXT NOT NULL,
+                lead_id TEXT REFERENCES people(id) ON DELETE SET NULL
+                    DEFERRABLE INITIALLY DEFERRED,
+                manager_id TEXT REFERENCES people(id) ON DELETE SET NULL
+                    DEFERRABLE INITIALLY DEFERRED,
+                region TEXT,
+                timezone TEXT,
+                workdays TEXT NOT NULL DEFAULT 'mon-fri'
+                    CHECK (workdays IN ('mon-fri', 'mon-sat', 'cn')),
+                settings TEXT NOT NULL DEFAULT '{{}}' CHECK (json_valid(settings)),
+                created_at TEXT NOT NULL DEFAULT {_NOW}
+            )""",
+            f"""CREATE TABLE people (
+                id TEXT PRIMARY KEY NOT NULL CHECK (id <> ''),
+                telegram_id INTEGER UNIQUE,
+                name TEXT NOT NULL,
+                role TEXT NOT NULL CHECK (role IN ('rep', 'lead', 'manager', 'admin')),
+                team_id TEXT REFERENCES teams(id) ON DELETE SET NULL
+                    DEFERRABLE INITIALLY DEFERRED,
+                lang TEXT,
+                timezone TEXT,
+                active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+                created_at TEXT NOT NULL DEFAULT {_NOW}
+            )""",
+            "CREATE INDEX people_team ON people(team_id)",
+            f"""CREATE TABLE targets (
+                id INTEGER PRIMARY KEY,
+                person_id TEXT REFERENCES people(id) ON DELETE CASCADE,
+                team_id TEXT REFERENCES teams(id) ON DELETE CASCADE,
+                metric TEXT NOT NULL,
+                period TEXT NOT NULL,
+                period_start TEXT NOT NULL,
+                period_end TEXT NOT NULL,
+                value NUMERIC NOT NULL CHECK (value >= 0),
+                draft NUMERIC CHECK (draft IS NULL OR draft >= 0),
+                basis TEXT CHECK (basis IS NULL
+                    OR basis IN ('bottom_up', 'top_down', 'last_period_plus')),
+                region TEXT NOT NULL DEFAULT '',
+                channel TEXT NOT NULL DEFAULT '',
+                product TEXT NOT NULL DEFAULT '',
+                created_at TEXT NOT NULL DEFAULT {_NOW},
+                updated_at TEXT NOT NULL DEFAULT {_NOW},
+                CHECK ((person_id IS NULL) <> (team_id IS NULL)),
+                CHECK (period_start <= period_end)
+            )""",
+            # NULLs are distinct in a UNIQUE index, so one partial index per owner kind;
+            # the three dimensions use '' for "any".
+            """CREATE UNIQUE INDEX targets_person_key
+                ON targets(person_id, metric, period, region, channel, product)
+                WHERE person_id IS NOT NULL""",
+            """CREATE UNIQUE INDEX targets_team_key
+                ON targets(team_id, metric, period, region, channel, product)
+                WHERE team_id IS NOT NULL""",
+            "CREATE INDEX targets_period ON targets(period_start, period_end)",
+            """CREATE TABLE reports (
+                id INTEGER PRIMARY KEY,
+                person_id TEXT NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+                report_date TEXT NOT NULL,
+                received_at TEXT NOT NULL,
+                raw_text TEXT NOT NULL DEFAULT '',
+                source TEXT NOT NULL,
+                chat_id INTEGER,
+                message_id INTEGER,
+                source_key TEXT NOT NULL UNIQUE,
+                withdrawn INTEGER NOT NULL DEFAULT 0 CHECK (withdrawn IN (0, 1)),
+                parse_warnings TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(parse_warnings)),
+                updated_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX reports_person_date ON reports(person_id, report_date)",
+            "CREATE INDEX reports_date ON reports(report_date)",
+            """CREATE TABLE report_metrics (
+                report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+                metric TEXT NOT NULL,
+                value NUMERIC NOT NULL,
+                PRIMARY KEY (report_id, metric)
+            ) WITHOUT ROWID""",
+            """CREATE TABLE report_items (
+                report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+                kind TEXT NOT NULL CHECK (kind IN ('blocker', 'next_step')),
+                position INTEGER NOT NULL,
+                text TEXT NOT NULL,
+                PRIMARY KEY (report_id, kind, position)
+            ) WITHOUT ROWID""",
+            """CREATE TABLE blockers (
+                id INTEGER PRIMARY KEY,
+                person_id TEXT NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+                team_id TEXT REFERENCES teams(id) ON DELETE SET NULL,
+                text TEXT NOT NULL,
+                key TEXT NOT NULL,
+                status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved')),
+                first_seen TEXT NOT NULL,
+                last_seen TEXT NOT NULL,
+                times_seen INTEGER NOT NULL DEFAULT 0,
+                resolved_at TEXT
+            )""",
+            """CREATE UNIQUE INDEX blockers_open_key ON blockers(person_id, key)
+                WHERE status = 'open'""",
+            "CREATE INDEX blockers_team_status ON blockers(team_id, status)",
+            # the reports a blocker was seen in (its source report ids)
+            """CREATE TABLE blocker_reports (
+                blocker_id INTEGER NOT NULL REFERENCES blockers(id) ON DELETE CASCADE,
+                report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+                PRIMARY KEY (blocker_id, report_id)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX blocker_reports_report ON blocker_reports(report_id)",
+            f"""CREATE TABLE events (
+                id INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL,
+                team_id TEXT REFERENCES teams(id) ON DELETE CASCADE,
+                person_id TEXT REFERENCES people(id) ON DELETE CASCADE,
+                by_id TEXT REFERENCES people(id) ON DELETE SET NULL,
+                date TEXT NOT NULL,
+                text TEXT NOT NULL DEFAULT '',
+                source_key TEXT UNIQUE,
+                created_at TEXT NOT NULL DEFAULT {_NOW}
+            )""",
+            "CREATE INDEX events_team_date ON events(team_id, date)",
+            "CREATE INDEX events_person_date ON events(person_id, date)",
+            """CREATE TABLE plan_documents (
+                team_id TEXT NOT NULL REFERENCES teams(id) ON DELETE CASCADE,
+                period TEXT NOT NULL,
+                sections TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(sections)),
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (team_id, period)
+            ) WITHOUT ROWID""",
+            """CREATE TABLE findings (
+                id INTEGER PRIMARY KEY,
+                rule TEXT NOT NULL,
+                category TEXT NOT NULL CHECK (category IN
+                    ('goal', 'execution', 'process', 'mechanism', 'management')),
+                subject TEXT NOT NULL,
+                audience TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(audience)),
+                severity TEXT NOT NULL,
+                evidence TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(evidence)),
+                message TEXT NOT NULL DEFAULT '',
+                found_on TEXT NOT NULL,
+                sent_at TEXT,
+                sent_to TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(sent_to)),
+                cooldown_key TEXT
+            )""",
+            "CREATE INDEX findings_cooldown ON findings(cooldown_key, found_on)",
+            "CREATE INDEX findings_subject ON findings(subject, found_on)",
+            """CREATE TABLE inbox (
+                update_id INTEGER PRIMARY KEY,
+                received_at TEXT NOT NULL,
+                payload TEXT NOT NULL CHECK (json_valid(payload)),
+                status TEXT NOT NULL DEFAULT 'pending'
+                    CHECK (status IN ('pending', 'done', 'failed')),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                last_error TEXT
+            )""",
+            "CREATE INDEX inbox_status ON inbox(status, update_id)",
+        ),
+    )
+
+
+# ---- applying ---------------------------------------------------------------------------
+
+
+def _ensure_version_table(db: Database) -> None:
+    db.execute(
+        f"""CREATE TABLE IF NOT EXISTS {VERSION_TABLE} (
+            version INTEGER PRIMARY KEY,
+            description TEXT NOT NULL,
+            applied_at TEXT NOT NULL
+        )"""
+    )
+
+
+def current_version(db: Database) -> int:
+    """The highest applied version (0 for a database with no schema yet)."""
+    if not db.table(VERSION_TABLE).exists():
+        return 0
+    row = db.execute(f"SELECT max(version) FROM {VERSION_TABLE}").fetchone()
+    return int(row[0] or 0)
+
+
+def applied_migrations(db: Database) -> list[AppliedMigration]:
+    """The migrations recorded in the database, oldest first."""
+    if not db.table(VERSION_TABLE).exists():
+        return []
+    return [
+        AppliedMigration(
+            version=int(row["version"]),
+            description=str(row["description"]),
+            applied_at=dt.datetime.fromisoformat(row["applied_at"]),
+        )
+        for row in db.query(
+            f"SELECT version, description, applied_at FROM {VERSION_TABLE} ORDER BY version"
+        )
+    ]
+
+
+def migrate(db: Database, now: Callable[[], dt.datetime] | None = None) -> list[int]:
+    """Applies every pending migration, each in its own write transaction.
+
+    Each migration takes the write lock (BEGIN IMMEDIATE) before it reads the
+    current version, so two processes opening one file cannot apply it twice.
+    Returns the versions applied; raises SchemaTooNewError for a newer database.
+    """
+    clock = now or (lambda: dt.datetime.now(dt.UTC))
+    conn = db.conn
+    if conn.in_transaction:
+        raise RuntimeError("migrate() needs a connection with no open transaction")
+    _ensure_version_table(db)
+    found = current_version(db)
+    if found > latest_version():
+        raise SchemaTooNewError(found, latest_version())
+    applied: list[int] = []
+    for step in MIGRATIONS:
+        if step.version <= found:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if current_version(db) < step.version:
+                step.apply(db)
+                db.execute(
+                    f"INSERT INTO {VERSION_TABLE} (version, description, applied_at) "
+                    "VALUES (?, ?, ?)",
+                    (step.version, step.description, clock().isoformat(timespec="seconds")),
+                )
+                applied.append(step.version)
+            conn.execute("COMMIT")
+        except BaseException:
+            db.rollback()
+            raise
+    return applied
