@@ -125,6 +125,28 @@ def _r_slash(m: re.Match[str], today: dt.date) -> dt.date | None:
     return _month_day(today, a, b)
 
 
+def _r_slash_year(m: re.Match[str], today: dt.date) -> dt.date | None:
+    a, b, year = int(m["a"]), int(m["b"]), int(m["y"])
+    for month, day in ((a, b), (b, a)):  # month first unless that cannot be, or is ahead
+        found = _month_day(today, month, day, year) if month <= 12 else None
+        if found is not None and found <= today:
+            return found
+    return None
+
+
+def _r_day(m: re.Match[str], today: dt.date) -> dt.date | None:
+    day = int(m["d"])
+    if not 1 <= day <= 31:
+        return None
+    month, year = today.month, today.year
+    if day > today.day:  # "9号" on the 3rd: last month's 9th
+        month, year = (12, year - 1) if month == 1 else (month - 1, year)
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
 def _r_en_md(m: re.Match[str], today: dt.date) -> dt.date | None:
     month = _MONTHS_EN[m["mon"][:3]]
     year = int(m["y"]) if m["y"] else None
@@ -179,7 +201,24 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Resolver, bool], ...] = (
         _r_cn_md,
         True,
     ),
+    (
+        re.compile(rf"{_B}(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})/(?P<y>(?:19|20)\d\d){_E}"),
+        _r_slash_year,
+        True,
+    ),
     (re.compile(rf"{_B}(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}}){_E}(?!/)"), _r_slash, True),
+    (
+        re.compile(r"^\s*(?P<m>\d{1,2})\.(?P<d>\d{1,2})(?=\s*(?:日|号|日报|[:：\s]|$))"),
+        _r_cn_md,
+        True,
+    ),
+    (
+        re.compile(
+            r"(?<![\d月./\-])(?P<d>\d{1,2})\s?(?:号|日)(?![店楼线门仓柜车房库台机位区栋层室码])"
+        ),
+        _r_day,
+        True,
+    ),
     (
         re.compile(
             rf"{_B}{_MONTH_NAME}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>(?:19|20)\d\d))?{_E}"

@@ -45,6 +45,7 @@ class Figures:
         return out
 
 
+_SENTENCE_END = re.compile(r"[。!！?？\n]|\.(?!\d)")
 _SEP = re.compile(r"[，,。;；\n!！?？、|]|\.(?!\d)|\s[-–—]\s")
 _CJK_FILLER = re.compile(r"(?=.*[\u3400-\u9fff])[\u3400-\u9fffa-z0-9]{1,8}")
 _EN_FILLER = re.compile(r"[a-z'\s:=~\-()]*")
@@ -59,9 +60,31 @@ _BLOCKING = re.compile(
 )
 _INTENT_BEFORE = re.compile(
     r"(?:目标|计划|任务|指标|争取|预计|打算|准备|还要|需要|要求|还差|还剩|欠|差)\s*$"
-    r"|(?<![a-z])(?:target|goal|plan(?:ned)?\s+to|plan|aim|expect(?:ed)?|will|need\s+to|to\s+do|going\s+to|quota)\s*(?:of|for)?\s*$"
+    r"|(?<![a-z])(?:target|goal|plan(?:ned)?\s+to|plan|aim|expect(?:ed)?|will|need(?:s|ed)?(?:\s+to)?|to\s+do"
+    r"|going\s+to|want(?:s)?\s+to|hope\s+to|quota|another)\s*(?:of|for|get|hit|close|make|do)?\s*$"
 )
-_NOT_YET_AFTER = re.compile(r"^\s*(?:还没|没|未|尚未|待|not\s+yet|pending|outstanding|due)")
+# "每单约5000元" (a price each), "其中3家" (some of those already counted): not new figures
+_PART_BEFORE = re.compile(
+    r"(?:每单|每家|每个|每笔|每次|单价|均价|平均|其中|含|包括)\s*(?:约|大约|大概)?\s*$"
+    r"|(?<![a-z])(?:per\s+\w+|each|average|avg|of\s+them|of\s+which|including|incl\.?)\s*(?:about|around|~)?\s*$"
+)
+_MORE_BEFORE = re.compile(
+    r"(?:又|另|再|还|加上|以及|和)\s*$|(?<![a-z])(?:and|plus|another|then)\s*$"
+)
+_MORE_AFTER = re.compile(r"^\s*(?:more|in\s+the|at|on|later)(?![a-z])")
+_COUNTER_METRIC = {"家": "visits", "单": "orders", "张": "orders"}
+_NOT_YET_AFTER = re.compile(
+    r"^\s*(?:还没|没|未|尚未|待|缺口|的缺口|not\s+yet|pending|outstanding|due|short|left|remaining|to\s+go|behind|missing)"
+)
+# the start of the clause a lone number stands in must read like a result:
+# "签了2单", "跑了6家", "共6家", "3单" — not "有3家表示…" (some of them said…)
+_COUNTED_CLAUSE = re.compile(
+    r"(?:^|了|共|一共|总共|合计|累计|搞定|拿下|签|出|做|开|跑|谈成|谈下)\s*$"
+)
+_CLAUSE_START = re.compile(r".*[，,;；。!！?？\n、]", re.S)
+_NONE_AFTER = re.compile(
+    r"\s*[:：]\s*(?:none|nil|zero|nothing|无|没有|零|暂无)(?![a-z])|\s*(?:都)?(?:没成|没有成|为零|是零)"
+)
 _TOTAL_BEFORE = re.compile(r"(?:共|一共|总共|合计|累计|in\s+total|total(?:\s+of)?)\s*$")
 _TOTAL_WORDS = {"共计", "合计", "总计", "总额", "total", "totaling", "totalling"}
 
@@ -94,6 +117,11 @@ def _keywords(text: str, start: int, end: int, lex: Lexicon) -> Iterator[Keyword
         yield Keyword(m.start(), m.end(), lex.metric_of(word), total)
 
 
+def _is_verb(word: str) -> bool:
+    """English past tenses ("closed", "visited", "sold", "met") come before their number."""
+    return word.isascii() and (word.endswith("ed") or word in ("sold", "met", "made"))
+
+
 def _is_unit(text: str, num: NumberToken, nxt: object, metric: str) -> bool:
     return isinstance(nxt, Keyword) and nxt.metric == metric and _gap_nk(text[num.end : nxt.start])
 
@@ -120,6 +148,9 @@ def _read_span(text: str, start: int, end: int, lex: Lexicon, figures: Figures) 
         chunk[m.start() - start : m.end() - start] = " " * (m.end() - m.start())
     span_text = "".join(chunk)
     keys = list(_keywords(span_text, 0, len(span_text), lex))
+    for key in keys:
+        if _NONE_AFTER.match(span_text, key.end):
+            figures.zeros.add(key.metric)
     nums = [
         n
         for n in find_numbers(span_text)
@@ -153,7 +184,12 @@ def _read_span(text: str, start: int, end: int, lex: Lexicon, figures: Figures) 
                 paired.add(id(c))
                 i += 3
                 continue
-        elif isinstance(b, Keyword) and _gap_nk(span_text[a.end : b.start]):
+        elif (
+            isinstance(b, Keyword)
+            and not (_is_verb(span_text[b.start : b.end]) and span_text[a.end : b.start].strip())
+            and _gap_nk(span_text[a.end : b.start])
+            and not _INTENT_BEFORE.search(span_text[max(0, a.start - 14) : a.start])
+        ):
             if _fits(lex, b, a):
                 _record(figures, lex, b, a)
             paired.add(id(a))
@@ -170,20 +206,60 @@ def _orphans(
     lex: Lexicon,
     figures: Figures,
 ) -> None:
-    """A money figure with no word of its own ("成交3单2.5万") is the day's sales."""
+    """Numbers with no metric word of their own.
+
+    "签了2单" / "跑了6家": the counter names the metric. "销售额：上午8000，下午1.2万" /
+    "visited 3 in the morning and 4 in the afternoon": the sentence's last metric word.
+    "成交3单2.5万": money with no word at all is the day's sales.
+    """
+    last: Keyword | None = None
     for token in tokens:
-        if not isinstance(token, NumberToken) or id(token) in paired:
+        if isinstance(token, Keyword):
+            last = token
             continue
-        if not (token.money or token.scaled) or token.counted or token.value < 0:
+        if id(token) in paired or token.value < 0:
             continue
-        if _BLOCKING.search(text[max(0, token.start - 6) : token.start]):
-            continue
+        before = text[max(0, token.start - 14) : token.start]
+        head = text[max(0, token.start - 40) : token.start]
+        clause = head[m.end() :] if (m := _CLAUSE_START.match(head)) else head
         if (
-            "sales" in lex.metrics
-            and "sales" not in figures.parts
-            and "sales" not in figures.totals
+            _BLOCKING.search(text[max(0, token.start - 6) : token.start])
+            or _PART_BEFORE.search(before)
+            or re.search(r"其中|of\s+which|of\s+them|including", clause)
+            or _INTENT_BEFORE.search(before)
+            or _NOT_YET_AFTER.match(text[token.end : token.end + 8])
         ):
-            figures.add("sales", token.value, total=False)
+            continue
+        total = bool(_TOTAL_BEFORE.search(before))
+        metric = _COUNTER_METRIC.get(token.counter)
+        if metric in lex.metrics and token.is_whole and not (token.money or token.scaled):
+            if not _COUNTED_CLAUSE.search(clause):
+                continue
+            figures.add(str(metric), token.value, total)
+        elif last is not None and _continues(text, last, token, lex):
+            _record(figures, lex, Keyword(last.start, last.end, last.metric, total), token)
+        elif (
+            (token.money or token.scaled)
+            and not token.counted
+            and "sales" in lex.metrics
+            and (total or ("sales" not in figures.parts and "sales" not in figures.totals))
+        ):
+            figures.add("sales", token.value, total)
+
+
+def _continues(text: str, key: Keyword, num: NumberToken, lex: Lexicon) -> bool:
+    """True when a lone number in the same sentence carries on the last metric word."""
+    between = text[key.end : num.start]
+    if _SENTENCE_END.search(between) or len(between) > 40 or not _fits(lex, key, num):
+        return False
+    if lex.metrics[key.metric].kind == "money":
+        return num.money or num.scaled or (num.value >= 100 and not num.counted)
+    if num.scaled or num.money:
+        return False
+    return bool(
+        _MORE_BEFORE.search(text[max(0, num.start - 8) : num.start])
+        or _MORE_AFTER.match(text[num.end : num.end + 12])
+    )
 
 
 def _record(figures: Figures, lex: Lexicon, key: Keyword, num: NumberToken) -> None:

@@ -44,17 +44,22 @@ def _has_cjk(text: str) -> bool:
     return any(lo <= ch <= hi for ch in text)
 
 
+def normalise_width(text: str) -> str:
+    """Line breaks, full-width characters and invisible characters made plain."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_WIDTH)
+    text = "".join(
+        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
+    )
+    return text.replace("\t", " ")
+
+
 def normalise(text: str) -> str:
     """Returns the text in simplified Chinese with ASCII digits, letters and colons.
 
     Length may change (OpenCC converts phrases), so callers read the returned text
     and never index the original with positions found here.
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_WIDTH)
-    text = "".join(
-        ch for ch in text if ch == "\n" or ch == "\t" or unicodedata.category(ch) != "Cc"
-    )
-    text = text.replace("\t", " ")
+    text = normalise_width(text)
     if _has_cjk(text):
         text = _t2s().convert(text)
     return text

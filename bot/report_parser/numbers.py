@@ -17,7 +17,12 @@ class NumberToken:
     value: float
     money: bool  # written with a currency sign or word (¥, $, 元, 块, RMB …)
     scaled: bool  # written with a scale (万, w, 千, k, m …)
-    counted: bool  # followed by a counter of things (家, 个, 箱, cases …)
+    counter: str  # the counter of things that follows (家, 单, 个, cases …), or ""
+
+    @property
+    def counted(self) -> bool:
+        """True when a counter of things follows the number ("3家", "5 cases")."""
+        return bool(self.counter)
 
     @property
     def is_whole(self) -> bool:
@@ -38,7 +43,7 @@ _SCALES = {
     "亿": 100_000_000,
 }
 _MONEY_WORDS = r"元|块钱|块|rmb|cny|yuan|dollars?|usd|bucks"
-_COUNTERS = r"家|个|单|笔|次|通|位|户|间|件|名|条|张|台|套|箱|瓶|盒|包|袋|桶|吨|件|cases?|units?|boxes|box|bottles?|pieces?|pcs|cartons?|items?|packs?"
+_COUNTERS = r"家|个|单|笔|次|通|位|户|间|件|名|条|张|台|套|箱|瓶|盒|包|袋|桶|吨|件|cases?|units?|boxes|box|bottles?|pieces?|pcs|cartons?|items?|packs?|stores?|shops?|customers?|clients?|buyers?|outlets?|accounts?|dealers?"
 
 _ARABIC = re.compile(
     r"""
@@ -58,7 +63,7 @@ _ARABIC = re.compile(
 )
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
 _CHINESE = re.compile(rf"[{_CN_DIGITS}]+(?:点[{_CN_DIGITS}]+)?")
-_COUNTER_AFTER = re.compile(rf"\s?(?:{_COUNTERS})(?![a-z])")
+_COUNTER_AFTER = re.compile(rf"\s?(?P<counter>{_COUNTERS})(?![a-z])")
 _MONEY_AFTER = re.compile(rf"\s?(?:{_MONEY_WORDS})(?![a-z])")
 
 # Chinese-numeral characters that begin ordinary words, not quantities.
@@ -67,6 +72,7 @@ _NOT_BEFORE = set("第统唯万周星拜期")
 _LONE = {"万", "千", "百", "亿", "千万", "万万", "十", "点"}
 # A number stuck to letters is a code (A3, 4S店, W11), not a quantity.
 _CODE_BEFORE = re.compile(r"[a-z_]$")
+_CODE_LABEL = re.compile(r"(?:号|编号|店号|单号|工号|货号|no\.?|#|id|code|sku)\s*[:：]?\s*$")
 _CODE_AFTER = re.compile(r"^[a-z_%‰]")
 
 
@@ -96,6 +102,10 @@ def find_numbers(text: str) -> list[NumberToken]:
         rest = text[end : end + 1]
         if not m["cur"] and _CODE_BEFORE.search(head):
             continue
+        if _CODE_LABEL.search(text[max(0, m.start("num") - 8) : m.start("num")]):
+            continue  # 店号1023, #12, No. 5, 电话：138…
+        if re.fullmatch(r"\d{11,}", m["num"]):
+            continue  # a phone or account number
         if _CODE_AFTER.match(rest) and not m["after"] and not (m["enscale"] or m["wordscale"]):
             continue
         if text[end : end + 1] == ":" and text[end + 1 : end + 3].isdigit():
@@ -106,8 +116,10 @@ def find_numbers(text: str) -> list[NumberToken]:
         if m["sign"]:
             value = -value
         money = bool(m["cur"] or m["after"])
-        counted = bool(_COUNTER_AFTER.match(text, end))
-        found.append(NumberToken(start, end, value, money, scaled, counted))
+        counter = _COUNTER_AFTER.match(text, end)
+        found.append(
+            NumberToken(start, end, value, money, scaled, counter["counter"] if counter else "")
+        )
         taken.append((start, end))
     for m in _CHINESE.finditer(text):
         token = _chinese_token(text, m)
@@ -140,5 +152,5 @@ def _chinese_token(text: str, m: re.Match[str]) -> NumberToken | None:
         value=value,
         money=bool(money_m),
         scaled=any(ch in raw for ch in "万千亿"),
-        counted=bool(_COUNTER_AFTER.match(text, end)),
+        counter=counter["counter"] if (counter := _COUNTER_AFTER.match(text, end)) else "",
     )

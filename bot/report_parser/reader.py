@@ -9,7 +9,7 @@ from bot.report_parser.dates import DateMatch, find_dates, leading_date
 from bot.report_parser.figures import read_figures
 from bot.report_parser.lexicon import Lexicon, default_lexicon
 from bot.report_parser.model import Number, ParsedReport, ReportWarning
-from bot.report_parser.normalise import fold, normalise
+from bot.report_parser.normalise import fold, normalise, normalise_width
 from bot.report_parser.sections import Region, sentences, split_items, split_regions
 
 MAX_CHARS = 8000  # about two full Telegram messages; beyond that is not a daily report
@@ -31,8 +31,12 @@ def parse_report(text: str, today: dt.date, *, lexicon: Lexicon | None = None) -
     if len(text) > MAX_CHARS:
         text = text[:MAX_CHARS]
         warnings.append(ReportWarning("parse.warning.truncated", {"limit": MAX_CHARS}))
-    shown = normalise(text)
-    folded = fold(shown)
+    simplified = normalise(text)
+    folded = fold(simplified)
+    # items are given back in the writer's own characters (traditional stays traditional)
+    # whenever the conversion kept every position; otherwise in simplified
+    own = normalise_width(text)
+    shown = own if len(own) == len(simplified) else simplified
     regions = split_regions(folded, lex)
     chars = list(folded)
 

@@ -100,7 +100,9 @@ def split_regions(text: str, lex: Lexicon) -> list[Region]:
                 if not line.strip():
                     if seen_item:
                         break
-                elif _results_line(text, line_start, line_end, lex) and not _BULLET.match(line):
+                elif (
+                    _results_line(text, line_start, line_end, lex) and not _BULLET.match(line)
+                ) or _PRESENT_WORD.match(line.lstrip()):
                     break
                 else:
                     seen_item = True
@@ -172,7 +174,7 @@ def split_items(content: str) -> list[str]:
         else:
             pieces = _SPLIT.split(line)
         for piece in pieces:
-            item = piece.strip(_TRIM)
+            item = _BULLET.sub("", piece, count=1).strip(_TRIM)
             if item and item.lower() not in _NOTHING:
                 items.append(item)
     return items
