@@ -10,6 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from bot import __version__
 from bot.i18n import Lang, guess_lang, normalise_lang, t
@@ -19,6 +20,13 @@ EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 
 class BadInputError(Exception):
     """The user's input is wrong: exit 2 with a one-line reason."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr (contracts §3)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
 def _lang_arg(value: str) -> Lang:
@@ -42,12 +50,12 @@ def _db_arg(p: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The command line of contracts §3."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="execoach",
         description="An execution coach for field sales teams that lives in Telegram.",
     )
     parser.add_argument("--version", action="version", version=f"execoach {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("parse", help="read one report text (or many with --jsonl)")
     p.add_argument("text", nargs="?", metavar="TEXT", help="the report text")
@@ -81,17 +89,18 @@ def cmd_parse(args: argparse.Namespace) -> int:
         try:
             today = parse_day(args.today)
         except ValueError:
-            raise BadInputError(t("cli.error.bad_date", lang, value=args.today)) from None
+            raise BadInputError(t("cli.error.bad_date", lang, value=args.today[:60])) from None
     if args.tz is not None:
         try:
             zone(args.tz)
         except BadTimezoneError:
-            raise BadInputError(t("cli.error.bad_tz", lang, value=args.tz)) from None
+            raise BadInputError(t("cli.error.bad_tz", lang, value=args.tz[:60])) from None
     if args.jsonl:
         defaults = Defaults(today=today, timezone=args.tz, lang=args.lang)
         out = sys.stdout
-        for line in read_lines(sys.stdin, defaults):
+        for line in read_lines(sys.stdin.buffer, defaults):
             out.write(line + "\n")
+        out.flush()
         return EXIT_OK
     if args.text is None:
         raise BadInputError(t("cli.error.no_text", lang))
@@ -146,6 +155,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Runs the command line; returns the exit status (0 ok, 2 bad input, 1 internal)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if sys.stdout is None or sys.stdin is None:
+        return EXIT_INTERNAL
     run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
     if run is None:
         parser.print_help()
@@ -162,6 +173,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
+    except OSError as exc:
+        print(
+            t("cli.error.output", lang, reason=exc.strerror or type(exc).__name__), file=sys.stderr
+        )
+        return EXIT_INTERNAL
     except Exception as exc:
         if os.environ.get("EXECOACH_DEBUG"):
             raise

@@ -14,7 +14,7 @@ class BadTimezoneError(ValueError):
 @cache
 def zone(name: str) -> dt.tzinfo:
     """The tzinfo of an IANA name ('Asia/Shanghai'); raises BadTimezoneError."""
-    if not isinstance(name, str) or not name or len(name) > 64 or ".." in name:
+    if not isinstance(name, str) or not name or len(name) > 64 or ".." in name or "\x00" in name:
         raise BadTimezoneError(name)
     try:
         return ZoneInfo(name)
@@ -30,8 +30,15 @@ def local_today(tz: str | None = None, now: dt.datetime | None = None) -> dt.dat
     return moment.astimezone(zone(tz)).date()
 
 
+MIN_DAY = dt.date(1900, 1, 1)
+MAX_DAY = dt.date(2999, 12, 31)
+
+
 def parse_day(value: str) -> dt.date:
-    """A YYYY-MM-DD date; raises ValueError otherwise."""
+    """A YYYY-MM-DD date between 1900 and 2999; raises ValueError otherwise."""
     if not isinstance(value, str) or len(value) != 10:
         raise ValueError(value)
-    return dt.date.fromisoformat(value)
+    day = dt.date.fromisoformat(value)
+    if not MIN_DAY <= day <= MAX_DAY:
+        raise ValueError(value)
+    return day

@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from typing import Any
 
 import knowledge
 from bot.i18n import Lang, t
 from bot.report_parser import Number, ParsedReport, ReportWarning
+from knowledge import MetricDef
 
 
-def metric_label(metric: str, lang: Lang) -> str:
-    """A metric's display name (a team's own metric shows its id)."""
-    spec = knowledge.metrics().get(metric)
+def metric_label(
+    metric: str, lang: Lang, team_metrics: Mapping[str, MetricDef] | None = None
+) -> str:
+    """A metric's display name: the knowledge base's, or the team's own metric's label."""
+    spec = (team_metrics or {}).get(metric) or knowledge.metrics().get(metric)
     return spec.label(lang) if spec else metric
 
 
 def format_number(value: Number, lang: Lang, money: bool = False) -> str:
     """12000 → '12,000' (en) or '1.2万' (zh, money of ten thousand and more)."""
     if lang == "zh" and money and abs(value) >= 10_000:
-        wan = value / 10_000
-        return f"{wan:.2f}".rstrip("0").rstrip(".") + "万"
+        wan = f"{value / 10_000:.2f}".rstrip("0").rstrip(".")
+        return t("num.wan", lang, value=wan)
+    if not math.isfinite(value):
+        return str(value)
+    if abs(value) >= 1e15:
+        return f"{value:.3g}"
     if isinstance(value, float) and not value.is_integer():
         return f"{value:,.2f}".rstrip("0").rstrip(".")
     return f"{int(value):,}"

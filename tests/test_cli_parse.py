@@ -105,7 +105,8 @@ def test_jsonl_one_result_per_line_in_order(
         "",
         json.dumps({"text": "visits 3", "today": "2026-03-18"}),
     ]
-    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(lines) + "\n"))
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
     code, out, _ = run(capsys, "parse", "--jsonl", "--today", "2026-03-10")
     assert code == 0
     results = [json.loads(line) for line in out.splitlines()]
@@ -136,3 +137,58 @@ def test_python_dash_m_bot_is_the_same_command() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["metrics"] == {"sales": 12000, "visits": 6}
+
+
+def test_jsonl_bad_bytes_and_huge_lines_cost_one_line_each(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.report_batch import MAX_LINE
+
+    data = b"".join(
+        [
+            json.dumps("visits 1").encode() + b"\n",
+            b'"\xff\xfe broken"\n',
+            b'"' + b"x" * (MAX_LINE * 3) + b'"\n',
+            json.dumps("visits 4").encode(),  # no final newline
+        ]
+    )
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+    code, out, _ = run(capsys, "parse", "--jsonl", "--today", "2026-03-18")
+    assert code == 0
+    results = [json.loads(line) for line in out.splitlines()]
+    assert len(results) == 4
+    assert results[0]["metrics"] == {"visits": 1}
+    assert "UTF-8" in results[1]["error"]
+    assert str(MAX_LINE) in results[2]["error"]
+    assert results[3]["metrics"] == {"visits": 4}
+
+
+@pytest.mark.parametrize("today", ["0001-01-01", "9999-12-31", "1899-12-31"])
+def test_dates_outside_the_supported_years_are_refused(
+    capsys: pytest.CaptureFixture[str], today: str
+) -> None:
+    code, _, err = run(capsys, "parse", "--today", today, "昨天拜访8家")
+    assert code == 2
+    assert "--today" in err
+
+
+def test_usage_errors_are_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["parse", "--nope"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert "--help" in err
+
+
+def test_a_closed_stdout_is_an_error_not_a_traceback() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "parse", "--today", "2026-03-18", "visits 3"],
+        stdout=open("/dev/full", "w"),  # noqa: SIM115
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr

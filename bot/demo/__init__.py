@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import timedelta
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.i18n import Lang, t
+
+if TYPE_CHECKING:
+    from bot.status import MetricStatus, TeamStatus
 
 
 def bundled_scenario() -> Path:
@@ -42,7 +46,11 @@ def run_demo(scenario_path: str | None, lang: Lang | None, *, as_json: bool = Fa
     if as_json:
         print(json.dumps([_status_json(s) for s in statuses], ensure_ascii=False, default=str))
         return 0
-    reports = repo.reports_between(None, today, today)
+    latest = max(
+        (r.report_date for r in repo.reports_between(None, today - timedelta(days=31), today)),
+        default=today,
+    )
+    reports = repo.reports_between(None, latest, latest)
     out = [
         t(
             "demo.title",
@@ -57,7 +65,8 @@ def run_demo(scenario_path: str | None, lang: Lang | None, *, as_json: bool = Fa
     ]
     for status in statuses:
         out += [render_team_status(status, lang, names), ""]
-    out.append(t("demo.read_title", lang))
+    if reports:
+        out.append(t("demo.read_title", lang))
     for report in reports:
         order = {name: i for i, name in enumerate(CANONICAL_METRICS)}
         metrics = sorted(report.metrics.items(), key=lambda mv: (order.get(mv[0], 99), mv[0]))
@@ -83,6 +92,36 @@ def run_demo(scenario_path: str | None, lang: Lang | None, *, as_json: bool = Fa
     return 0
 
 
-def _status_json(status: Any) -> dict[str, Any]:
-    data: dict[str, Any] = dataclasses.asdict(status)
-    return data
+def _status_json(status: TeamStatus) -> dict[str, Any]:
+    """A team's status as plain data (ids, ISO dates, the plan figures)."""
+
+    def metric(m: MetricStatus) -> dict[str, Any]:
+        return {"metric": m.metric, "figures": dataclasses.asdict(m.figures)}
+
+    return {
+        "team": {"id": status.team.id, "name": status.team.name},
+        "period": status.period.label,
+        "today": status.today.isoformat(),
+        "elapsed": status.elapsed,
+        "total": status.total,
+        "totals": [metric(m) for m in status.totals],
+        "people": [
+            {
+                "person": {"id": p.person.id, "name": p.person.name, "role": p.person.role},
+                "metrics": [metric(m) for m in p.metrics],
+                "reported_days": p.reported_days,
+                "last_report": p.last_report.isoformat() if p.last_report else None,
+            }
+            for p in status.people
+        ],
+        "open_blockers": [
+            {
+                "person": b.person_id,
+                "text": b.text,
+                "times_seen": b.times_seen,
+                "first_seen": b.first_seen.isoformat(),
+                "last_seen": b.last_seen.isoformat(),
+            }
+            for b in status.open_blockers
+        ],
+    }

@@ -68,7 +68,7 @@ class DateMatch:
 
     start: int
     end: int
-    date: dt.date
+    date: dt.date | None  # None: written as a date, but no such day (2月30日)
     explicit: bool  # a calendar date (3月16日, 2026-03-16), not a relative word
 
 
@@ -83,7 +83,11 @@ def _month_day(today: dt.date, month: int, day: int, year: int | None = None) ->
         found = dt.date(today.year, month, day)
     except ValueError:
         return None
-    if found > today:  # a month and day with no year: the latest one not after today
+    if found > today:
+        # a few weeks ahead is a slip of the finger (dated today, with a warning);
+        # further ahead is last year's ("12月28日" read on 2 January)
+        if (found - today).days <= 31:
+            return found
         try:
             return dt.date(today.year - 1, month, day)
         except ValueError:
@@ -275,8 +279,11 @@ def find_dates(text: str, today: dt.date) -> list[DateMatch]:
         for m in pattern.finditer(text):
             if any(d.start < m.end() and m.start() < d.end for d in found):
                 continue
-            day = resolve(m, today)
-            if day is not None:
+            try:
+                day = resolve(m, today)
+            except (ValueError, OverflowError):
+                day = None
+            if day is not None or (explicit and resolve is not _r_day):
                 found.append(DateMatch(m.start(), m.end(), day, explicit))
     found.sort(key=lambda d: d.start)
     return found
@@ -297,6 +304,7 @@ def leading_date(text: str, today: dt.date) -> DateMatch | None:
         return None
     import dateparser  # deferred: slow to import, rarely needed
 
+    # dateparser wants a naive moment: noon of the sender's own local date
     base = dt.datetime.combine(today, dt.time(12, 0))
     try:
         parsed = dateparser.parse(

@@ -27,7 +27,7 @@ class Figures:
     parts: dict[str, list[float]] = field(default_factory=dict)
     totals: dict[str, float] = field(default_factory=dict)
     zeros: set[str] = field(default_factory=set)
-    fractional: set[str] = field(default_factory=set)
+    fractional: dict[str, float] = field(default_factory=dict)
 
     def add(self, metric: str, value: float, total: bool) -> None:
         """Records one figure for a metric."""
@@ -264,6 +264,6 @@ def _continues(text: str, key: Keyword, num: NumberToken, lex: Lexicon) -> bool:
 
 def _record(figures: Figures, lex: Lexicon, key: Keyword, num: NumberToken) -> None:
     if lex.metrics[key.metric].kind == "count" and not num.is_whole:
-        figures.fractional.add(key.metric)
+        figures.fractional[key.metric] = num.value
         return
     figures.add(key.metric, num.value, key.total)

@@ -48,7 +48,7 @@ _COUNTERS = r"家|个|单|笔|次|通|位|户|间|件|名|条|张|台|套|箱|�
 _ARABIC = re.compile(
     r"""
     (?P<cur>[¥$￥]|rmb|cny|usd)?\s?
-    (?P<sign>(?<![\w.])-)?
+    (?P<sign>(?<![0-9a-z.])-)?
     (?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|(?<!\d)\.\d+)
     (?:
         \s?(?P<cnscale>百万|万|千|亿)(?P<tail>\d(?![\d.]))?
@@ -104,8 +104,8 @@ def find_numbers(text: str) -> list[NumberToken]:
             continue
         if _CODE_LABEL.search(text[max(0, m.start("num") - 8) : m.start("num")]):
             continue  # 店号1023, #12, No. 5, 电话：138…
-        if re.fullmatch(r"\d{11,}", m["num"]):
-            continue  # a phone or account number
+        if re.fullmatch(r"\d{11,}", m["num"]) or len(m["num"]) > 21:
+            continue  # a phone or account number, or digits beyond any figure
         if _CODE_AFTER.match(rest) and not m["after"] and not (m["enscale"] or m["wordscale"]):
             continue
         if text[end : end + 1] == ":" and text[end + 1 : end + 3].isdigit():
@@ -142,7 +142,9 @@ def _chinese_token(text: str, m: re.Match[str]) -> NumberToken | None:
         return None
     try:
         value = float(cn2an.cn2an(raw, "smart"))
-    except (ValueError, KeyError, IndexError, TypeError):
+    except (ValueError, KeyError, IndexError, TypeError, OverflowError, RecursionError):
+        return None
+    if not value < 1e15:
         return None
     money_m = _MONEY_AFTER.match(text, end)
     money_end = money_m.end() if money_m else end

@@ -45,7 +45,11 @@ def parse_report(text: str, today: dt.date, *, lexicon: Lexicon | None = None) -
         for found in find_dates(folded[region.start : region.end], today):
             start, end = region.start + found.start, region.start + found.end
             if region.kind == "results" and report_date is None:
-                report_date = found
+                if found.date is None:
+                    bad = folded[start:end].strip()
+                    warnings.append(ReportWarning("parse.warning.bad_date", {"text": bad[:20]}))
+                else:
+                    report_date = found
             _blank(chars, start, end)
     if report_date is None:
         first = next((r for r in regions if r.kind == "results"), None)
@@ -57,7 +61,7 @@ def parse_report(text: str, today: dt.date, *, lexicon: Lexicon | None = None) -
     blanked = "".join(chars)
 
     day = today
-    if report_date is not None:
+    if report_date is not None and report_date.date is not None:
         day = report_date.date
         if day > today:
             warnings.append(ReportWarning("parse.warning.future_date", {"date": day.isoformat()}))
@@ -68,8 +72,10 @@ def parse_report(text: str, today: dt.date, *, lexicon: Lexicon | None = None) -
     result_spans = [(r.start, r.end) for r in regions if r.kind == "results"]
     figures = read_figures(blanked, result_spans, lex)
     metrics: dict[str, Number] = {}
-    for metric in sorted(figures.fractional):
-        warnings.append(ReportWarning("parse.warning.not_whole", {"metric": metric}))
+    for metric, value in sorted(figures.fractional.items()):
+        warnings.append(
+            ReportWarning("parse.warning.not_whole", {"metric": metric, "value": _as_number(value)})
+        )
     for metric, value in figures.result().items():
         spec = lex.metrics[metric]
         if value < 0:
