@@ -71,6 +71,17 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.set_defaults(run=cmd_import)
 
+    p = sub.add_parser("check", help="run the rule base on a scenario or the live database")
+    p.add_argument(
+        "scenario", nargs="?", metavar="SCENARIO", help="a scenario file (.json or .yaml)"
+    )
+    _db_arg(p)
+    p.add_argument(
+        "--today", metavar="D", help="the day to look from (default: the scenario's today)"
+    )
+    _common(p)
+    p.set_defaults(run=cmd_check)
+
     p = sub.add_parser("demo", help="show the product working on the bundled demo organisation")
     p.add_argument("--scenario", metavar="FILE", help="another scenario to show instead")
     _common(p)
@@ -137,6 +148,35 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(json.dumps(counts, ensure_ascii=False))
     else:
         print(t("import.done", lang, **counts))
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Runs the rule base and prints the findings, grouped by the five categories."""
+    from bot.findings import run_rules
+    from bot.findings_view import finding_to_json, render_findings_text
+    from bot.organisation import SourceError, open_organisation
+    from bot.scenario import ScenarioError
+    from bot.store.db import StoreError
+
+    lang: Lang = args.lang or "en"
+    try:
+        org = open_organisation(args.scenario, args.db, args.today, lang)
+    except (ScenarioError, StoreError) as exc:
+        raise BadInputError(exc.message(lang)) from None
+    except SourceError as exc:
+        raise BadInputError(str(exc)) from None
+    findings = run_rules(org.repo, org.today)
+    if args.json:
+        items = [
+            finding_to_json(
+                f, args.lang or org.recipient_lang(f.team, f.subject, f.audience[0]), org.names
+            )
+            for f in findings
+        ]
+        print(json.dumps({"today": org.today.isoformat(), "findings": items}, ensure_ascii=False))
+    else:
+        print(render_findings_text(findings, org.today, args.lang or org.main_lang, org.names))
     return EXIT_OK
 
 

@@ -50,3 +50,14 @@ def test_placeholders_match_across_languages() -> None:
     zh, en = catalogue("zh"), catalogue("en")
     for key, text in en.items():
         assert set(re.findall(r"\{(\w+)", text)) == set(re.findall(r"\{(\w+)", zh[key])), key
+
+
+def test_every_rule_and_threshold_is_documented() -> None:
+    from knowledge.rulebase import rule_defs
+
+    doc = (REPO / "docs" / "rules.md").read_text("utf-8")
+    rows = {m[0]: m[1] for m in re.findall(r"^\| `(\w+\.\w+)` \|(.*)$", doc, re.M)}
+    assert set(rows) == set(rule_defs())
+    for rule_id, definition in rule_defs().items():
+        documented = {k: float(v) for k, v in re.findall(r"`(\w+)` = ([0-9.]+)", rows[rule_id])}
+        assert documented == {k: float(v) for k, v in definition.thresholds.items()}, rule_id

@@ -1,0 +1,486 @@
+"""Derives the rule base's facts from the database, for a whole organisation as of a day.
+
+Aggregates come from SQL (metric totals per person and day); everything the
+rules compare is computed here, so the engine only ever sees flat facts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.plans import Calendar, Period, PlanFigures, calendar_for, plan_figures, team_figures
+from bot.report_parser.normalise import fold, normalise
+from bot.store.repository import Repository
+from bot.store.rows import SECTION_NAMES, EventRow, PersonRow, ReportRow, TargetRow, TeamRow
+from knowledge.rulebase import lexicons
+from rules.diagnose import Thresholds
+from rules.facts import (
+    BlockerFact,
+    Fact,
+    PersonFact,
+    PersonMetricFact,
+    TeamFact,
+    TeamMetricFact,
+)
+
+NEVER = 9999
+HISTORY_MONTHS = 3
+STALE_BLOCKER_DAYS = 10  # working days: a blocker not mentioned for longer is not a fact any more
+Daily = Mapping[dt.date, Mapping[str, float]]
+
+
+@dataclass(frozen=True)
+class _Context:
+    repo: Repository
+    today: dt.date
+    period: Period
+    calendar: Calendar
+    thresholds: Thresholds
+    team: TeamRow
+
+    def th(self, rule_id: str, name: str) -> float:
+        return self.thresholds.get(self.team.id, rule_id, name)
+
+    def workdays_between(self, after: dt.date, upto: dt.date) -> int:
+        """Working days strictly after `after` and up to and including `upto`."""
+        return self.calendar.workdays(after + dt.timedelta(days=1), upto)
+
+
+def build_facts(
+    repo: Repository, today: dt.date, thresholds: Thresholds | None = None
+) -> list[Fact]:
+    """Every fact of every team as of `today` (the current month is the period)."""
+    thresholds = thresholds or Thresholds({t.id: t.settings for t in repo.teams()})
+    period = Period.containing("month", today)
+    facts: list[Fact] = []
+    for team in repo.teams():
+        ctx = _Context(repo, today, period, calendar_for(team.workdays), thresholds, team)
+        facts.extend(_team_facts(ctx))
+    return facts
+
+
+def _members(
+    ctx: _Context, targets: Sequence[TargetRow], reports: Sequence[ReportRow]
+) -> list[PersonRow]:
+    """Reps, and anyone else in the team who has a target or reports (a lead who sells)."""
+    active = {t.person_id for t in targets} | {r.person_id for r in reports}
+    return [p for p in ctx.repo.people_in_team(ctx.team.id) if p.role == "rep" or p.id in active]
+
+
+def _team_facts(ctx: _Context) -> list[Fact]:
+    repo, today, period = ctx.repo, ctx.today, ctx.period
+    people = repo.people_in_team(ctx.team.id)
+    ids = [p.id for p in people]
+    targets = [
+        t
+        for t in repo.targets(start=period.start, end=period.end)
+        if t.period == period.label and (t.person_id in ids or t.team_id == ctx.team.id)
+    ]
+    lookback = today - dt.timedelta(days=90)
+    reports = repo.reports_between(ids, lookback, today)
+    members = _members(ctx, targets, [r for r in reports if r.report_date >= period.start])
+    member_ids = [p.id for p in members]
+    daily = repo.daily_metric_totals(member_ids, period.start, today)
+    history_start = _months_back(period, HISTORY_MONTHS).start
+    history = repo.daily_metric_totals(
+        member_ids, history_start, period.start - dt.timedelta(days=1)
+    )
+    coaching = _last_event_dates(repo.events(kinds=["coaching"], end=today), by_person=True)
+
+    facts: list[Fact] = []
+    by_metric: dict[str, list[PlanFigures]] = defaultdict(list)
+    worst: dict[str, float] = {}
+    for person in members:
+        own = [r for r in reports if r.person_id == person.id]
+        metric_facts = []
+        for target in (t for t in targets if t.person_id == person.id):
+            fact, fig = _person_metric(
+                ctx,
+                person,
+                target,
+                daily.get(person.id, {}),
+                history.get(person.id, {}),
+                own,
+                coaching,
+            )
+            metric_facts.append(fact)
+            by_metric[target.metric].append(fig)
+        paces = [f.pace for f in metric_facts if f.pace >= 0]
+        if paces:
+            worst[person.id] = min(paces)
+        facts.extend(metric_facts)
+        has_collections_target = any(
+            t.metric == "collections" for t in targets if t.person_id == person.id
+        )
+        facts.append(
+            _person(
+                ctx,
+                person,
+                own,
+                daily.get(person.id, {}),
+                bool(metric_facts),
+                worst.get(person.id, -1.0),
+                has_collections_target,
+            )
+        )
+    facts.extend(_blockers(ctx, member_ids))
+    facts.extend(_team_metrics(ctx, targets, member_ids, history))
+    facts.append(_team(ctx, targets, by_metric, worst, daily))
+    return facts
+
+
+def _months_back(period: Period, n: int) -> Period:
+    return period.shift(-n)
+
+
+def _pace_on(target: float, cumulative: float, elapsed: int, total: int) -> float | None:
+    if elapsed <= 0 or total <= 0 or target <= 0:
+        return None
+    return cumulative / (target * elapsed / total)
+
+
+def _cumulative(daily: Daily, metric: str, days: Iterable[dt.date]) -> dict[dt.date, float]:
+    running, out = 0.0, {}
+    totals = {d: float(v.get(metric, 0)) for d, v in daily.items()}
+    for day in days:
+        running += totals.get(day, 0.0)
+        out[day] = running
+    return out
+
+
+def _person_metric(
+    ctx: _Context,
+    person: PersonRow,
+    target: TargetRow,
+    daily: Daily,
+    history: Daily,
+    reports: Sequence[ReportRow],
+    coaching: Mapping[str, dt.date],
+) -> tuple[PersonMetricFact, PlanFigures]:
+    period, today, cal = ctx.period, ctx.today, ctx.calendar
+    value = float(target.value)
+    actual = sum(float(v.get(target.metric, 0)) for d, v in daily.items() if d <= today)
+    fig = plan_figures(value, actual, period, today, cal)
+    days = list(period.days())
+    days = [d for d in days if d <= today]
+    cum = _cumulative(daily, target.metric, days)
+    elapsed_on = {d: cal.workdays(period.start, d) for d in days}
+
+    below = ctx.th("execution.behind_streak", "pace_below")
+    report_days = sorted({r.report_date for r in reports if period.start <= r.report_date <= today})
+    behind_reports = 0
+    for day in reversed(report_days):
+        pace = _pace_on(value, cum[day], elapsed_on[day], fig.total)
+        if pace is None or pace >= below:
+            break
+        behind_reports += 1
+
+    below = ctx.th("management.behind_without_coaching", "pace_below")
+    behind_days = 0
+    for day in reversed([d for d in days if cal.is_workday(d)]):
+        pace = _pace_on(value, cum[day], elapsed_on[day], fig.total)
+        if pace is None or pace >= below:
+            break
+        behind_days += 1
+
+    months: dict[str, float] = defaultdict(float)
+    for day, values in history.items():
+        months[f"{day.year}-{day.month:02d}"] += float(values.get(target.metric, 0))
+    best = max(months.values(), default=-1.0)
+    daily_rate = actual / fig.elapsed if fig.elapsed else 0.0
+    needed = fig.needed_per_day
+    coached = coaching.get(person.id)
+    fact = PersonMetricFact(
+        team=ctx.team.id,
+        person=person.id,
+        metric=target.metric,
+        period=period.label,
+        target=value,
+        actual=actual,
+        elapsed=fig.elapsed,
+        total=fig.total,
+        remaining=fig.remaining,
+        pace=_r(fig.pace),
+        needed_per_day=_r(needed),
+        gap=fig.gap,
+        daily_rate=round(daily_rate, 2),
+        needed_ratio=round(needed / daily_rate, 2)
+        if needed is not None and daily_rate > 0
+        else -1.0,
+        draft=float(target.draft) if target.draft else -1.0,
+        over_draft=round(value / float(target.draft) - 1, 3) if target.draft else -1.0,
+        basis=target.basis or "",
+        best_previous=best if best > 0 else -1.0,
+        history_days=len(history),
+        history_ratio=round(value / best, 2) if best > 0 else -1.0,
+        reports=len(report_days),
+        behind_reports=behind_reports,
+        behind_days=behind_days,
+        days_since_coaching=(today - coached).days if coached else NEVER,
+    )
+    return fact, fig
+
+
+def _r(value: float | None) -> float:
+    return -1.0 if value is None else round(value, 3)
+
+
+def _person(
+    ctx: _Context,
+    person: PersonRow,
+    reports: Sequence[ReportRow],
+    daily: Daily,
+    has_target: bool,
+    worst_pace: float,
+    collections_target: bool,
+) -> PersonFact:
+    today, period, cal = ctx.today, ctx.period, ctx.calendar
+    in_period = [r for r in reports if r.report_date >= period.start]
+    last = max((r.report_date for r in reports), default=None)
+    if last is None:
+        missed = cal.workdays(period.start, today - dt.timedelta(days=1))
+    else:
+        missed = cal.workdays(last + dt.timedelta(days=1), today - dt.timedelta(days=1))
+    streak = 0
+    for report in reversed(reports):
+        if report.next_steps:
+            break
+        streak += 1
+
+    window = int(ctx.th("goal.discouraged_sinking", "days"))
+    words = _discouraged([r.raw_text for r in reports if (today - r.report_date).days < window])
+
+    span = int(ctx.th("execution.busy_without_results", "days"))
+    recent = cal.workday_list(period.start - dt.timedelta(days=60), today)[-span:]
+    start = recent[0] if recent else today
+    recent_totals: dict[str, float] = defaultdict(float)
+    for report in reports:
+        if report.report_date >= start:
+            for metric, value in report.metrics.items():
+                recent_totals[metric] += float(value)
+    visits, orders = recent_totals["visits"], recent_totals["orders"]
+    sales = sum(float(v.get("sales", 0)) for v in daily.values())
+    collections = sum(float(v.get("collections", 0)) for v in daily.values())
+    tracks = collections_target or any("collections" in r.metrics for r in reports)
+    return PersonFact(
+        team=ctx.team.id,
+        person=person.id,
+        period=period.label,
+        elapsed=cal.workdays(period.start, today),
+        reports=len(in_period),
+        report_days=len({r.report_date for r in in_period}),
+        missed_days=missed,
+        last_report=last.isoformat() if last else "",
+        has_target=int(has_target),
+        worst_pace=worst_pace,
+        no_next_streak=streak,
+        discouraged="、".join(words),
+        recent_visits=visits,
+        recent_orders=orders,
+        recent_days=len(recent),
+        order_rate=round(orders / visits, 3) if visits else -1.0,
+        sales=sales,
+        collections=collections,
+        collection_ratio=round(collections / sales, 3) if sales else -1.0,
+        tracks_collections=int(tracks),
+    )
+
+
+def _discouraged(texts: Iterable[str]) -> list[str]:
+    words = lexicons().discouraged
+    found: list[str] = []
+    for text in texts:
+        folded = fold(normalise(text))
+        for word in words:
+            if word in folded and word not in found:
+                found.append(word)
+    return found
+
+
+def _function_of(text: str) -> str:
+    folded = fold(normalise(text))
+    for function_id, function in lexicons().functions.items():
+        if any(word in folded for word in function.words):
+            return function_id
+    return ""
+
+
+def _blockers(ctx: _Context, ids: Sequence[str]) -> list[BlockerFact]:
+    out: list[BlockerFact] = []
+    for b in ctx.repo.open_blockers(person_ids=ids):
+        seen_ago = ctx.workdays_between(b.last_seen, ctx.today) if b.last_seen < ctx.today else 0
+        if seen_ago > STALE_BLOCKER_DAYS or b.first_seen > ctx.today:
+            continue
+        out.append(
+            BlockerFact(
+                team=ctx.team.id,
+                person=b.person_id,
+                blocker_id=b.id,
+                text=b.text,
+                function=_function_of(b.text),
+                times=b.times_seen,
+                since=b.first_seen.isoformat(),
+                open_days=ctx.workdays_between(b.first_seen, ctx.today),
+                seen_ago=seen_ago,
+            )
+        )
+    return out
+
+
+def _team_metrics(
+    ctx: _Context, targets: Sequence[TargetRow], ids: Sequence[str], history: Mapping[str, Daily]
+) -> list[TeamMetricFact]:
+    out: list[TeamMetricFact] = []
+    previous = ctx.period.shift(-1)
+    metrics = sorted({t.metric for t in targets})
+    elapsed = ctx.calendar.workdays(ctx.period.start, ctx.today)
+    min_people = ctx.th("goal.flat_uplift", "min_people")
+    for metric in metrics:
+        team_target = next(
+            (t for t in targets if t.team_id == ctx.team.id and t.metric == metric), None
+        )
+        own = [t for t in targets if t.person_id in ids and t.metric == metric]
+        flat_basis = [t for t in own if t.basis == "last_period_plus"]
+        ratios = []
+        for t in own:
+            before = sum(
+                float(v.get(metric, 0))
+                for d, v in history.get(t.person_id or "", {}).items()
+                if previous.contains(d)
+            )
+            if before > 0:
+                ratios.append(float(t.value) / before)
+        spread = max(ratios) - min(ratios) if len(ratios) >= 2 else -1.0
+        flat_people = 0
+        uplift = -1.0
+        if (
+            len(ratios) >= min_people
+            and 0 <= spread <= ctx.th("goal.flat_uplift", "max_spread")
+            and min(ratios) > 1
+        ):
+            flat_people = len(ratios)
+            uplift = round((statistics.median(ratios) - 1) * 100, 1)
+        share = len(flat_basis) / len(own) if own else -1.0
+        if (
+            not flat_people
+            and len(flat_basis) >= min_people
+            and share >= ctx.th("goal.flat_uplift", "min_share")
+        ):
+            flat_people = len(flat_basis)
+        out.append(
+            TeamMetricFact(
+                team=ctx.team.id,
+                metric=metric,
+                period=ctx.period.label,
+                elapsed=elapsed,
+                team_target=float(team_target.value) if team_target else -1.0,
+                assigned=len(own),
+                flat_people=flat_people,
+                flat_share=round(share, 3),
+                uplift=uplift,
+                spread=round(spread, 4),
+            )
+        )
+    return out
+
+
+def _last_event_dates(events: Iterable[EventRow], *, by_person: bool) -> dict[str, dt.date]:
+    out: dict[str, dt.date] = {}
+    for e in events:
+        key = e.person_id if by_person else e.team_id
+        if key:
+            out[key] = max(out.get(key, e.date), e.date)
+    return out
+
+
+def _days_since(events: Sequence[EventRow], today: dt.date) -> int:
+    dates = [e.date for e in events if e.date <= today]
+    return (today - max(dates)).days if dates else NEVER
+
+
+def _team(
+    ctx: _Context,
+    targets: Sequence[TargetRow],
+    by_metric: Mapping[str, list[PlanFigures]],
+    worst: Mapping[str, float],
+    daily: Mapping[str, Daily],
+) -> TeamFact:
+    repo, today, period, team = ctx.repo, ctx.today, ctx.period, ctx.team
+    events = repo.events(team_id=team.id, end=today)
+    kinds: dict[str, list[EventRow]] = defaultdict(list)
+    for e in events:
+        kinds[e.kind].append(e)
+    below = ctx.th("mechanism.team_mostly_behind", "pace_below")
+    behind = sum(1 for p in worst.values() if p < below)
+    people = len(worst)
+    totals = {m: team_figures(parts) for m, parts in by_metric.items() if parts}
+    paced = {m: f.pace for m, f in totals.items() if f.pace is not None}
+    worst_metric = min(paced, key=lambda m: paced[m]) if paced else ""
+    doc = repo.plan_document(team.id, period.label)
+    missing = [s for s in SECTION_NAMES if not doc or not str(doc.sections.get(s, "")).strip()]
+
+    below = ctx.th("management.gap_without_revision", "pace_below")
+    behind_days = 0
+    if worst_metric:
+        parts = [t for t in targets if t.metric == worst_metric and t.person_id in worst]
+        goal = sum(float(t.value) for t in parts)
+        days = [d for d in period.days() if d <= today]
+        merged: dict[dt.date, dict[str, float]] = defaultdict(dict)
+        for per in (daily.get(t.person_id or "", {}) for t in parts):
+            for d, values in per.items():
+                merged[d][worst_metric] = merged[d].get(worst_metric, 0) + float(
+                    values.get(worst_metric, 0)
+                )
+        cum = _cumulative(merged, worst_metric, days)
+        total = ctx.calendar.workdays(period.start, period.end)
+        for day in reversed([d for d in days if ctx.calendar.is_workday(d)]):
+            pace = _pace_on(goal, cum[day], ctx.calendar.workdays(period.start, day), total)
+            if pace is None or pace >= below:
+                break
+            behind_days += 1
+
+    wait = int(ctx.th("management.unacknowledged_escalation", "days"))
+    member_ids = set(worst) | {p.id for p in repo.people_in_team(team.id)}
+    escalations = [
+        e
+        for e in repo.events(kinds=["escalation"], end=today - dt.timedelta(days=wait))
+        if e.team_id == team.id or e.person_id in member_ids
+    ]
+    acks = [
+        e
+        for e in repo.events(kinds=["acknowledgement"], end=today)
+        if e.team_id == team.id
+        or e.person_id in member_ids
+        or e.by_id in (team.lead_id, team.manager_id)
+    ]
+    unacked = [
+        e
+        for e in escalations
+        if not any(a.date >= e.date and (a.person_id in (None, e.person_id)) for a in acks)
+    ]
+    return TeamFact(
+        team=team.id,
+        period=period.label,
+        elapsed=ctx.calendar.workdays(period.start, today),
+        people=people,
+        behind=behind,
+        share=round(behind / people, 3) if people else -1.0,
+        pace=round(paced[worst_metric], 3) if worst_metric else -1.0,
+        worst_metric=worst_metric,
+        worst_gap=totals[worst_metric].gap if worst_metric else 0.0,
+        has_targets=int(bool(targets)),
+        days_since_meeting=_days_since(kinds["meeting"], today),
+        days_since_training=_days_since(kinds["training"], today),
+        days_since_incentive=_days_since(kinds["incentive_scheme"], today),
+        plan_document=int(doc is not None),
+        plan_missing=len(missing),
+        plan_missing_names=",".join(missing),
+        behind_days=behind_days,
+        revised=int(any(period.start <= e.date <= today for e in kinds["plan_revised"])),
+        unacked=len(unacked),
+        oldest_unacked=min((e.date for e in unacked), default=today).isoformat() if unacked else "",
+    )
