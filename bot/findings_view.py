@@ -53,6 +53,9 @@ def display_evidence(finding: Finding, lang: Lang) -> dict[str, str]:
             out[key] = ("、" if lang == "zh" else ", ").join(
                 t(f"plan.section.{n}", lang) for n in names
             )
+        elif key in ("blocker", "words"):
+            text = str(value)
+            out[key] = text if len(text) <= 30 else text[:29] + "…"
         elif key in DATE_FIELDS:
             out[key] = _short_date(str(value), lang)
         elif key == "uplift" and isinstance(value, int | float):

@@ -94,6 +94,7 @@ RULES: list[Rule] = [
             "metric": m["metric"],
             "period": m["period"],
             "target": m["team_target"],
+            "elapsed": m["elapsed"],
         },
         metric=lambda m: str(m["metric"]),
     ),

@@ -9,7 +9,11 @@ RULES: list[Rule] = [
     Rule(
         id="process.cross_function_blocker",
         kind="blocker",
-        when=lambda: fact("blocker", ne("function", "")),
+        when=lambda: fact(
+            "blocker",
+            ne("function", ""),
+            ge("open_days", th("process.cross_function_blocker", "min_days")),
+        ),
         evidence=lambda m: {
             "blocker": m["text"],
             "function": m["function"],
