@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.org import write  # noqa: E402
+from bench.org import write
 
 OUT = Path(__file__).resolve().parent / "out"
 
