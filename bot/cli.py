@@ -143,7 +143,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         db = open_db(args.db)
     except StoreError as exc:
         raise BadInputError(exc.message(lang)) from None
-    counts = import_scenario(Repository(db), scenario).as_dict()
+    try:
+        counts = import_scenario(Repository(db), scenario).as_dict()
+    except (ScenarioError, StoreError) as exc:
+        raise BadInputError(exc.message(lang)) from None
     if args.json:
         print(json.dumps(counts, ensure_ascii=False))
     else:

@@ -71,20 +71,59 @@ def _members(
     return [p for p in ctx.repo.people_in_team(ctx.team.id) if p.role == "rep" or p.id in active]
 
 
+@dataclass(frozen=True)
+class _Goal:
+    """One person's (or the team's) target for a metric and period: dimensions added up."""
+
+    owner: str
+    metric: str
+    period: Period
+    value: float
+    draft: float | None
+    basis: str
+
+
+def _goals(targets: Iterable[TargetRow], *, team: bool) -> list[_Goal]:
+    grouped: dict[tuple[str, str, str], list[TargetRow]] = defaultdict(list)
+    for t in targets:
+        owner = t.team_id if team else t.person_id
+        if owner:
+            grouped[(owner, t.metric, t.period)].append(t)
+    goals = []
+    for (owner, metric, label), parts in grouped.items():
+        drafts = [float(p.draft) for p in parts if p.draft is not None]
+        bases = {p.basis or "" for p in parts}
+        goals.append(
+            _Goal(
+                owner=owner,
+                metric=metric,
+                period=Period.parse(label),
+                value=sum(float(p.value) for p in parts),
+                draft=sum(drafts) if len(drafts) == len(parts) else None,
+                basis=bases.pop() if len(bases) == 1 else "",
+            )
+        )
+    return sorted(goals, key=lambda g: (g.owner, g.metric, g.period))
+
+
 def _team_facts(ctx: _Context) -> list[Fact]:
     repo, today, period = ctx.repo, ctx.today, ctx.period
     people = repo.people_in_team(ctx.team.id)
     ids = [p.id for p in people]
+    # every target whose period contains today: a month's, a quarter's, a year's …
     targets = [
         t
-        for t in repo.targets(start=period.start, end=period.end)
-        if t.period == period.label and (t.person_id in ids or t.team_id == ctx.team.id)
+        for t in repo.targets(start=today, end=today)
+        if t.person_id in ids or t.team_id == ctx.team.id
     ]
+    person_goals = _goals([t for t in targets if t.person_id], team=False)
+    team_goals = _goals([t for t in targets if t.team_id], team=True)
     lookback = today - dt.timedelta(days=90)
     reports = repo.reports_between(ids, lookback, today)
     members = _members(ctx, targets, [r for r in reports if r.report_date >= period.start])
     member_ids = [p.id for p in members]
-    daily = repo.daily_metric_totals(member_ids, period.start, today)
+    start = min([period.start, *(g.period.start for g in person_goals)])
+    daily = repo.daily_metric_totals(member_ids, start, today)
     history_start = _months_back(period, HISTORY_MONTHS).start
     history = repo.daily_metric_totals(
         member_ids, history_start, period.start - dt.timedelta(days=1)
@@ -92,29 +131,29 @@ def _team_facts(ctx: _Context) -> list[Fact]:
     coaching = _last_event_dates(repo.events(kinds=["coaching"], end=today), by_person=True)
 
     facts: list[Fact] = []
-    by_metric: dict[str, list[PlanFigures]] = defaultdict(list)
+    by_goal: dict[tuple[str, Period], list[tuple[_Goal, PlanFigures]]] = defaultdict(list)
     worst: dict[str, float] = {}
     for person in members:
         own = [r for r in reports if r.person_id == person.id]
         metric_facts = []
-        for target in (t for t in targets if t.person_id == person.id):
+        for goal in (g for g in person_goals if g.owner == person.id):
             fact, fig = _person_metric(
                 ctx,
                 person,
-                target,
+                goal,
                 daily.get(person.id, {}),
                 history.get(person.id, {}),
                 own,
                 coaching,
             )
             metric_facts.append(fact)
-            by_metric[target.metric].append(fig)
+            by_goal[(goal.metric, goal.period)].append((goal, fig))
         paces = [f.pace for f in metric_facts if f.pace >= 0]
         if paces:
             worst[person.id] = min(paces)
         facts.extend(metric_facts)
         has_collections_target = any(
-            t.metric == "collections" for t in targets if t.person_id == person.id
+            g.metric == "collections" for g in person_goals if g.owner == person.id
         )
         facts.append(
             _person(
@@ -128,8 +167,8 @@ def _team_facts(ctx: _Context) -> list[Fact]:
             )
         )
     facts.extend(_blockers(ctx, member_ids))
-    facts.extend(_team_metrics(ctx, targets, member_ids, history))
-    facts.append(_team(ctx, targets, by_metric, worst, daily))
+    facts.extend(_team_metrics(ctx, person_goals, team_goals, member_ids, history))
+    facts.append(_team(ctx, bool(targets), by_goal, worst, daily))
     return facts
 
 
@@ -152,22 +191,38 @@ def _cumulative(daily: Daily, metric: str, days: Iterable[dt.date]) -> dict[dt.d
     return out
 
 
+def _complete_months(history: Daily, metric: str, calendar: Calendar) -> tuple[float, int]:
+    """The best total of a previous month the person reported through (80% of its
+    working days or more), and the report days of those months."""
+    months: dict[tuple[int, int], list[tuple[dt.date, float]]] = defaultdict(list)
+    for day, values in history.items():
+        months[(day.year, day.month)].append((day, float(values.get(metric, 0))))
+    best, days = -1.0, 0
+    for (year, month), entries in months.items():
+        span = Period.parse(f"{year}-{month:02d}")
+        if len(entries) >= 0.8 * max(calendar.workdays(span.start, span.end), 1):
+            best = max(best, sum(v for _, v in entries))
+            days += len(entries)
+    return best, days
+
+
 def _person_metric(
     ctx: _Context,
     person: PersonRow,
-    target: TargetRow,
+    goal: _Goal,
     daily: Daily,
     history: Daily,
     reports: Sequence[ReportRow],
     coaching: Mapping[str, dt.date],
 ) -> tuple[PersonMetricFact, PlanFigures]:
-    period, today, cal = ctx.period, ctx.today, ctx.calendar
-    value = float(target.value)
-    actual = sum(float(v.get(target.metric, 0)) for d, v in daily.items() if d <= today)
+    period, today, cal = goal.period, ctx.today, ctx.calendar
+    value = goal.value
+    actual = sum(
+        float(v.get(goal.metric, 0)) for d, v in daily.items() if period.start <= d <= today
+    )
     fig = plan_figures(value, actual, period, today, cal)
-    days = list(period.days())
-    days = [d for d in days if d <= today]
-    cum = _cumulative(daily, target.metric, days)
+    days = [d for d in period.days() if d <= today]
+    cum = _cumulative(daily, goal.metric, days)
     elapsed_on = {d: cal.workdays(period.start, d) for d in days}
 
     below = ctx.th("execution.behind_streak", "pace_below")
@@ -187,17 +242,16 @@ def _person_metric(
             break
         behind_days += 1
 
-    months: dict[str, float] = defaultdict(float)
-    for day, values in history.items():
-        months[f"{day.year}-{day.month:02d}"] += float(values.get(target.metric, 0))
-    best = max(months.values(), default=-1.0)
+    best, history_days = (
+        _complete_months(history, goal.metric, cal) if period.kind == "month" else (-1.0, 0)
+    )
     daily_rate = actual / fig.elapsed if fig.elapsed else 0.0
     needed = fig.needed_per_day
     coached = coaching.get(person.id)
     fact = PersonMetricFact(
         team=ctx.team.id,
         person=person.id,
-        metric=target.metric,
+        metric=goal.metric,
         period=period.label,
         target=value,
         actual=actual,
@@ -211,11 +265,11 @@ def _person_metric(
         needed_ratio=round(needed / daily_rate, 2)
         if needed is not None and daily_rate > 0
         else -1.0,
-        draft=float(target.draft) if target.draft else -1.0,
-        over_draft=round(value / float(target.draft) - 1, 3) if target.draft else -1.0,
-        basis=target.basis or "",
+        draft=goal.draft if goal.draft else -1.0,
+        over_draft=round(value / goal.draft - 1, 3) if goal.draft else -1.0,
+        basis=goal.basis,
         best_previous=best if best > 0 else -1.0,
-        history_days=len(history),
+        history_days=history_days,
         history_ratio=round(value / best, 2) if best > 0 else -1.0,
         reports=len(report_days),
         behind_reports=behind_reports,
@@ -252,7 +306,10 @@ def _person(
         streak += 1
 
     window = int(ctx.th("goal.discouraged_sinking", "days"))
-    words = _discouraged([r.raw_text for r in reports if (today - r.report_date).days < window])
+    since = (
+        cal.workday_list(today - dt.timedelta(days=window * 3 + 30), today)[-window:] or [today]
+    )[0]
+    words = _discouraged([r.raw_text for r in reports if r.report_date >= since])
 
     span = int(ctx.th("execution.busy_without_results", "days"))
     recent = cal.workday_list(period.start - dt.timedelta(days=60), today)[-span:]
@@ -332,28 +389,32 @@ def _blockers(ctx: _Context, ids: Sequence[str]) -> list[BlockerFact]:
 
 
 def _team_metrics(
-    ctx: _Context, targets: Sequence[TargetRow], ids: Sequence[str], history: Mapping[str, Daily]
+    ctx: _Context,
+    person_goals: Sequence[_Goal],
+    team_goals: Sequence[_Goal],
+    ids: Sequence[str],
+    history: Mapping[str, Daily],
 ) -> list[TeamMetricFact]:
+    """Per metric: the team's own target, and how its people's targets were set."""
     out: list[TeamMetricFact] = []
-    previous = ctx.period.shift(-1)
-    metrics = sorted({t.metric for t in targets})
     elapsed = ctx.calendar.workdays(ctx.period.start, ctx.today)
     min_people = ctx.th("goal.flat_uplift", "min_people")
-    for metric in metrics:
-        team_target = next(
-            (t for t in targets if t.team_id == ctx.team.id and t.metric == metric), None
-        )
-        own = [t for t in targets if t.person_id in ids and t.metric == metric]
-        flat_basis = [t for t in own if t.basis == "last_period_plus"]
+    for metric in sorted({g.metric for g in [*person_goals, *team_goals]}):
+        team_goal = next((g for g in team_goals if g.metric == metric), None)
+        own = [g for g in person_goals if g.owner in ids and g.metric == metric]
+        flat_basis = [g for g in own if g.basis == "last_period_plus"]
         ratios = []
-        for t in own:
+        for g in own:
+            if g.period.kind != "month":
+                continue
+            previous = g.period.shift(-1)
             before = sum(
                 float(v.get(metric, 0))
-                for d, v in history.get(t.person_id or "", {}).items()
+                for d, v in history.get(g.owner, {}).items()
                 if previous.contains(d)
             )
             if before > 0:
-                ratios.append(float(t.value) / before)
+                ratios.append(g.value / before)
         spread = max(ratios) - min(ratios) if len(ratios) >= 2 else -1.0
         flat_people = 0
         uplift = -1.0
@@ -375,10 +436,10 @@ def _team_metrics(
             TeamMetricFact(
                 team=ctx.team.id,
                 metric=metric,
-                period=ctx.period.label,
+                period=(team_goal.period if team_goal else ctx.period).label,
                 elapsed=elapsed,
-                team_target=float(team_target.value) if team_target else -1.0,
-                assigned=len(own),
+                team_target=team_goal.value if team_goal else -1.0,
+                assigned=len({g.owner for g in own}),
                 flat_people=flat_people,
                 flat_share=round(share, 3),
                 uplift=uplift,
@@ -402,10 +463,26 @@ def _days_since(events: Sequence[EventRow], today: dt.date) -> int:
     return (today - max(dates)).days if dates else NEVER
 
 
+def _plan_document_gaps(ctx: _Context) -> tuple[bool, list[str]]:
+    """Whether a plan document covers today (the month's, the quarter's, the year's …),
+    and the parts the most complete one still lacks."""
+    best: list[str] | None = None
+    for doc in ctx.repo.plan_documents(ctx.team.id):
+        try:
+            covers = Period.parse(doc.period).contains(ctx.today)
+        except ValueError:
+            continue
+        if covers:
+            missing = [s for s in SECTION_NAMES if not str(doc.sections.get(s, "")).strip()]
+            if best is None or len(missing) < len(best):
+                best = missing
+    return best is not None, list(SECTION_NAMES) if best is None else best
+
+
 def _team(
     ctx: _Context,
-    targets: Sequence[TargetRow],
-    by_metric: Mapping[str, list[PlanFigures]],
+    has_targets: bool,
+    by_goal: Mapping[tuple[str, Period], list[tuple[_Goal, PlanFigures]]],
     worst: Mapping[str, float],
     daily: Mapping[str, Daily],
 ) -> TeamFact:
@@ -417,31 +494,38 @@ def _team(
     below = ctx.th("mechanism.team_mostly_behind", "pace_below")
     behind = sum(1 for p in worst.values() if p < below)
     people = len(worst)
-    totals = {m: team_figures(parts) for m, parts in by_metric.items() if parts}
-    paced = {m: f.pace for m, f in totals.items() if f.pace is not None}
-    worst_metric = min(paced, key=lambda m: paced[m]) if paced else ""
-    doc = repo.plan_document(team.id, period.label)
-    missing = [s for s in SECTION_NAMES if not doc or not str(doc.sections.get(s, "")).strip()]
+    totals = {
+        key: team_figures([fig for _, fig in parts]) for key, parts in by_goal.items() if parts
+    }
+    paced = {key: f.pace for key, f in totals.items() if f.pace is not None}
+    worst_key = min(paced, key=lambda k: paced[k]) if paced else None
+    has_doc, missing = _plan_document_gaps(ctx)
 
     below = ctx.th("management.gap_without_revision", "pace_below")
     behind_days = 0
-    if worst_metric:
-        parts = [t for t in targets if t.metric == worst_metric and t.person_id in worst]
-        goal = sum(float(t.value) for t in parts)
-        days = [d for d in period.days() if d <= today]
+    streak_start = today
+    if worst_key is not None:
+        metric, span = worst_key
+        goals = [goal for goal, _ in by_goal[worst_key]]
+        total_goal = sum(g.value for g in goals)
+        days = [d for d in span.days() if d <= today]
         merged: dict[dt.date, dict[str, float]] = defaultdict(dict)
-        for per in (daily.get(t.person_id or "", {}) for t in parts):
+        for per in (daily.get(g.owner, {}) for g in goals):
             for d, values in per.items():
-                merged[d][worst_metric] = merged[d].get(worst_metric, 0) + float(
-                    values.get(worst_metric, 0)
-                )
-        cum = _cumulative(merged, worst_metric, days)
-        total = ctx.calendar.workdays(period.start, period.end)
+                merged[d][metric] = merged[d].get(metric, 0) + float(values.get(metric, 0))
+        cum = _cumulative(merged, metric, days)
+        total = ctx.calendar.workdays(span.start, span.end)
         for day in reversed([d for d in days if ctx.calendar.is_workday(d)]):
-            pace = _pace_on(goal, cum[day], ctx.calendar.workdays(period.start, day), total)
+            pace = _pace_on(total_goal, cum[day], ctx.calendar.workdays(span.start, day), total)
             if pace is None or pace >= below:
                 break
             behind_days += 1
+            streak_start = day
+    # a revision counts when it answers the gap: made since the team fell behind
+    revised = any(
+        streak_start <= e.date <= today if behind_days else period.start <= e.date <= today
+        for e in kinds["plan_revised"]
+    )
 
     wait = int(ctx.th("management.unacknowledged_escalation", "days"))
     member_ids = set(worst) | {p.id for p in repo.people_in_team(team.id)}
@@ -469,18 +553,18 @@ def _team(
         people=people,
         behind=behind,
         share=round(behind / people, 3) if people else -1.0,
-        pace=round(paced[worst_metric], 3) if worst_metric else -1.0,
-        worst_metric=worst_metric,
-        worst_gap=totals[worst_metric].gap if worst_metric else 0.0,
-        has_targets=int(bool(targets)),
+        pace=round(paced[worst_key], 3) if worst_key is not None else -1.0,
+        worst_metric=worst_key[0] if worst_key is not None else "",
+        worst_gap=totals[worst_key].gap if worst_key is not None else 0.0,
+        has_targets=int(has_targets),
         days_since_meeting=_days_since(kinds["meeting"], today),
         days_since_training=_days_since(kinds["training"], today),
         days_since_incentive=_days_since(kinds["incentive_scheme"], today),
-        plan_document=int(doc is not None),
+        plan_document=int(has_doc),
         plan_missing=len(missing),
         plan_missing_names=",".join(missing),
         behind_days=behind_days,
-        revised=int(any(period.start <= e.date <= today for e in kinds["plan_revised"])),
+        revised=int(revised),
         unacked=len(unacked),
         oldest_unacked=min((e.date for e in unacked), default=today).isoformat() if unacked else "",
     )

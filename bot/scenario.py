@@ -2,15 +2,21 @@
 
 `load_scenario` reads and validates a file into frozen dataclasses. A file that
 breaks the rules raises `ScenarioError`, whose text names the file, the place
-and the problem: `scen.json: reports[12].date: not a date (2026-13-01)`. The
+and the problem: `scen.json: reports[12].date: not a date ('2026-13-01')`. The
 first problem found is reported. Keys starting with `_` are comments and are
 ignored; any other unknown key is refused, so a typo cannot pass silently.
+
+Hostile input is refused before it can cost much: only regular files are read,
+and at most `MAX_BYTES` of them; YAML anchors and aliases (the "billion laughs")
+and duplicate keys are refused with the line and column, or the place.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +35,12 @@ MAX_BYTES: Final = 50 * 1024 * 1024
 
 
 class ScenarioError(ValueError):
-    """A scenario file that cannot be used; `str()` is `"<file>: <place>: <problem>"`."""
+    """A scenario file that cannot be used; `str()` is `"<file>: <place>: <problem>"`.
+
+    `place` is a path into the data (`reports[12].date`) or, for a file that
+    cannot be decoded, a position (`line 3, column 13`), which `message()`
+    translates like the problem.
+    """
 
     def __init__(
         self,
@@ -39,25 +50,69 @@ class ScenarioError(ValueError):
         *,
         key: str | None = None,
         params: Mapping[str, Any] | None = None,
+        line: int | None = None,
+        column: int | None = None,
     ) -> None:
         self.file = file
         self.place = place
         self.problem = problem
         self.key = key
         self.params = dict(params or {})
-        super().__init__(self._join(problem))
+        self.line = line
+        self.column = column
+        super().__init__(self._join(place, problem))
 
     @classmethod
     def of(cls, file: str, place: str, key: str, **params: Any) -> ScenarioError:
         """The error for message `key` of the catalogue, in English for `str()`."""
         return cls(file, place, t(key, "en", **params), key=key, params=params)
 
-    def _join(self, problem: str) -> str:
-        return ": ".join(part for part in (self.file, self.place, problem) if part)
+    @classmethod
+    def at(cls, file: str, line: int, column: int | None, key: str, **params: Any) -> ScenarioError:
+        """The error for message `key` at a line (and column) of the file."""
+        return cls(
+            file,
+            _position("en", line, column),
+            t(key, "en", **params),
+            key=key,
+            params=params,
+            line=line,
+            column=column,
+        )
+
+    def _join(self, place: str, problem: str) -> str:
+        return ": ".join(part for part in (self.file, place, problem) if part)
 
     def message(self, lang: Lang) -> str:
         """The whole one-line message in `lang`."""
-        return self._join(t(self.key, lang, **self.params) if self.key else self.problem)
+        place = self.place if self.line is None else _position(lang, self.line, self.column)
+        return self._join(place, t(self.key, lang, **self.params) if self.key else self.problem)
+
+
+def _position(lang: Lang, line: int, column: int | None) -> str:
+    if column is None:
+        return t("scenario.place.line", lang, line=line)
+    return t("scenario.place.line_column", lang, line=line, column=column)
+
+
+def show(value: Any, limit: int = 60) -> str:
+    """A value as a message shows it: strings quoted, one printable line, at most `limit` chars.
+
+    Quoting tells the string '1' from the number 1; control characters are
+    escaped so that hostile text cannot reach the terminal.
+    """
+    if isinstance(value, str):
+        body = "".join(
+            ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+            for ch in value[: limit + 1]
+        )
+        return f"'{body}'" if len(body) <= limit - 2 else f"'{body[: limit - 3]}…'"
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str, allow_nan=True)
+    except (RecursionError, ValueError, TypeError):
+        text = json_kind(value)
+    text = "".join(ch if ch.isprintable() else " " for ch in text[: limit + 1])
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +127,7 @@ class Person:
     telegram_id: int | None
     timezone: str | None
     active: bool
+    lang_given: bool = True  # False when `lang` was guessed from the name
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,15 +264,50 @@ class Scenario:
 
 # ---- reading the file ---------------------------------------------------------------------
 
+_YamlBase: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed
 
-class _Loader(yaml.SafeLoader):
-    """Safe YAML that leaves dates as text, so a bad date is reported where it is."""
+
+class _RefusedError(Exception):
+    """A problem found while decoding, at a mark of the YAML text."""
+
+    def __init__(self, mark: Any, key: str, **params: Any) -> None:
+        super().__init__(key)
+        self.mark = mark
+        self.key = key
+        self.params = params
+
+
+class _Loader(_YamlBase):  # type: ignore[misc]
+    """Safe YAML (libyaml's when available) that leaves dates as text and refuses duplicate keys.
+
+    Dates stay text so that a bad one is reported where it is. Anchors and
+    aliases are refused before loading (`_no_aliases`), so nothing here is shared.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        if len(mapping) != len(node.value):
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)  # already built: memoised
+                if key in seen:
+                    raise _RefusedError(
+                        key_node.start_mark, "scenario.key.duplicate", name=show(key)
+                    )
+                seen.add(key)
+        return mapping
 
 
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+class _Pairs(dict[str, Any]):
+    """A JSON object that had a key twice (`duplicate` names it)."""
+
+    duplicate: str = ""
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -235,7 +326,7 @@ def parse_scenario(data: Any, source: str = "<scenario>") -> Scenario:
 
 
 def json_kind(value: Any) -> str:
-    """The JSON name of a value's type, for messages."""
+    """The JSON name of a value's type, for messages (the YAML type when JSON has none)."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -244,52 +335,152 @@ def json_kind(value: Any) -> str:
         return "number"
     if isinstance(value, str):
         return "string"
-    return "array" if isinstance(value, list) else "object"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, bytes):
+        return "binary"
+    return "set" if isinstance(value, set | frozenset) else type(value).__name__
 
 
 def _read(path: Path, name: str) -> Any:
     """The decoded content of a scenario file, or a ScenarioError saying why not."""
-
-    def error(key: str, place: str = "", **params: Any) -> ScenarioError:
-        return ScenarioError.of(name, place, key, **params)
-
-    try:
-        if path.is_dir():
-            raise error("scenario.file.folder")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            shown = f"{size / 2**20:.1f}"
-            raise error("scenario.file.too_big", size=shown, limit=MAX_BYTES // 2**20)
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise error("scenario.file.missing") from None
-    except OSError as exc:
-        raise error("scenario.file.unreadable", reason=exc.strerror or exc) from None
+    raw = _read_bytes(path, name)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         byte = f"0x{raw[exc.start]:02x}"
-        raise error("scenario.file.not_utf8", f"line {line}", byte=byte) from None
+        raise ScenarioError.at(name, line, None, "scenario.file.not_utf8", byte=byte) from None
+    del raw
     if not text.strip():
-        raise error("scenario.file.empty")
+        raise ScenarioError.of(name, "", "scenario.file.empty")
+    if path.suffix.lower() in (".yaml", ".yml"):
+        data = _decode_yaml(text, name)
+    else:
+        data = _decode_json(text, name)
+    if data is None:
+        raise ScenarioError.of(name, "", "scenario.file.empty")
+    return data
+
+
+def _read_bytes(path: Path, name: str) -> bytes:
+    """At most MAX_BYTES of a regular file; devices, pipes and folders are refused unread."""
+
+    def error(key: str, **params: Any) -> ScenarioError:
+        return ScenarioError.of(name, "", key, **params)
+
+    def too_big(size: int) -> ScenarioError:
+        shown = f"{size / 2**20:.1f}"
+        return error("scenario.file.too_big", size=shown, limit=MAX_BYTES // 2**20)
+
     try:
-        if path.suffix.lower() in (".yaml", ".yml"):
-            data = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
-        else:
-            data = json.loads(text)
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise error("scenario.file.folder")
+        if not stat.S_ISREG(info.st_mode):
+            raise error("scenario.file.not_regular")
+        if info.st_size > MAX_BYTES:
+            raise too_big(info.st_size)
+        # O_NONBLOCK: should the path have become a pipe meanwhile, opening it cannot hang
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                raise error("scenario.file.not_regular")
+            raw = file.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise error("scenario.file.missing") from None
+    except OSError as exc:
+        raise error("scenario.file.unreadable", reason=exc.strerror or exc) from None
+    if len(raw) > MAX_BYTES:
+        raise too_big(max(info.st_size, len(raw)))
+    return raw
+
+
+def _decode_json(text: str, name: str) -> Any:
+    duplicates = False
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal duplicates
+        obj = dict(items)
+        if len(obj) == len(items):
+            return obj
+        duplicates = True
+        marked = _Pairs(obj)
+        seen: set[str] = set()
+        for key, _ in items:
+            if key in seen:
+                marked.duplicate = key
+                break
+            seen.add(key)
+        return marked
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}"
-        raise error("scenario.file.bad_json", where, reason=exc.msg) from None
+        raise ScenarioError.at(
+            name, exc.lineno, exc.colno, "scenario.file.bad_json", reason=exc.msg
+        ) from None
+    except RecursionError:
+        raise ScenarioError.of(name, "", "scenario.file.too_deep") from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise ScenarioError.of(name, "", "scenario.file.bad_json", reason=exc) from None
+    if duplicates:
+        _refuse_duplicates(data, name)
+    return data
+
+
+def _refuse_duplicates(data: Any, name: str) -> None:
+    """Raises at the first object (in document order) that had a key twice."""
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        value, place = stack.pop()
+        if isinstance(value, _Pairs):
+            raise ScenarioError.of(
+                name, place, "scenario.key.duplicate", name=show(value.duplicate)
+            )
+        if isinstance(value, dict):
+            children = [(v, _key_place(place, k)) for k, v in value.items()]
+        elif isinstance(value, list):
+            children = [(v, f"{place}[{i}]") for i, v in enumerate(value)]
+        else:
+            continue
+        stack.extend(reversed(children))
+
+
+def _key_place(place: str, key: str) -> str:
+    if not key or len(key) > 40 or not key.isprintable() or key.strip() != key:
+        key = show(key, 40)
+    return f"{place}.{key}" if place else key
+
+
+def _decode_yaml(text: str, name: str) -> Any:
+    try:
+        _no_aliases(text)
+        return yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
+    except _RefusedError as exc:
+        line, column = exc.mark.line + 1, exc.mark.column + 1
+        raise ScenarioError.at(name, line, column, exc.key, **exc.params) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         reason = exc.problem or exc.context or str(exc)
-        raise error("scenario.file.bad_yaml", where, reason=reason) from None
+        if mark is None:
+            raise ScenarioError.of(name, "", "scenario.file.bad_yaml", reason=reason) from None
+        line, column = mark.line + 1, mark.column + 1
+        raise ScenarioError.at(
+            name, line, column, "scenario.file.bad_yaml", reason=reason
+        ) from None
     except (yaml.YAMLError, ValueError) as exc:
-        raise error("scenario.file.bad_yaml", reason=exc) from None
+        raise ScenarioError.of(name, "", "scenario.file.bad_yaml", reason=exc) from None
     except RecursionError:
-        raise error("scenario.file.too_deep") from None
-    if data is None:
-        raise error("scenario.file.empty")
-    return data
+        raise ScenarioError.of(name, "", "scenario.file.too_deep") from None
+
+
+def _no_aliases(text: str) -> None:
+    """Refuses anchors and aliases (&, *), the stuff of YAML bombs, before anything is built."""
+    if "&" not in text and "*" not in text:
+        return  # neither can occur: no need to look
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _RefusedError(event.start_mark, "scenario.file.yaml_alias")

@@ -24,6 +24,7 @@ RULES: list[Rule] = [
         when=lambda: fact(
             "team",
             ge("people", th("mechanism.team_mostly_behind", "min_people")),
+            ge("elapsed", th("mechanism.team_mostly_behind", "min_elapsed")),
             ge("share", th("mechanism.team_mostly_behind", "share")),
         ),
         evidence=lambda m: {"behind": m["behind"], "people": m["people"], "share": m["share"]},

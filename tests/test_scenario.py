@@ -144,7 +144,7 @@ DELETE = object()
 CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
     ("version", _set("scenario", 2), "scenario", "must be 1"),
     ("version missing", _set("scenario", DELETE), "scenario", "missing"),
-    ("today", _set("today", "2026-02-30"), "today", "not a date (2026-02-30)"),
+    ("today", _set("today", "2026-02-30"), "today", "not a date ('2026-02-30')"),
     ("timezone", _set("timezone", "Mars/Olympus"), "timezone", "unknown time zone"),
     ("workdays", _set("workdays", "tue-sat"), "workdays", "mon-fri"),
     ("top-level typo", _set("reprots", []), "reprots", "did you mean 'reports'"),
@@ -184,7 +184,7 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
         "report date",
         _set("reports[1].date", "2026-13-01"),
         "reports[1].date",
-        "not a date (2026-13-01)",
+        "not a date ('2026-13-01')",
     ),
     ("report future", _set("reports[0].date", "2026-03-19"), "reports[0].date", "after"),
     ("report person", _set("reports[0].person", "ghost"), "reports[0].person", "no person"),
@@ -254,7 +254,7 @@ def test_the_message_names_file_place_and_problem(tmp_path: Path) -> None:
     error = refused(write(tmp_path, data))
     assert (
         str(error)
-        == f"{tmp_path / 'scen.json'}: reports[12].date: not a date (2026-13-01); expected YYYY-MM-DD"
+        == f"{tmp_path / 'scen.json'}: reports[12].date: not a date ('2026-13-01'); expected YYYY-MM-DD"
     )
     assert "reports[12].date" in error.message("zh") and "不是日期" in error.message("zh")
 
@@ -317,9 +317,17 @@ def test_parse_scenario_takes_decoded_data() -> None:
 
 
 def test_every_message_key_used_exists_in_both_languages() -> None:
-    sources = [REPO / "bot" / name for name in ("scenario.py", "scenario_check.py", "store/db.py")]
+    names = (
+        "scenario.py",
+        "scenario_check.py",
+        "store/db.py",
+        "store/base.py",
+        "store/importer.py",
+    )
+    sources = [REPO / "bot" / name for name in names]
     pattern = re.compile(r'"((?:scenario|store)\.[a-z_]+(?:\.[a-z_]+)*)"')
     used = {key for source in sources for key in pattern.findall(source.read_text("utf-8"))}
     assert {"scenario.date.bad", "scenario.version", "store.error.not_sqlite"} <= used
+    assert {"scenario.import.person_conflict", "store.error.busy"} <= used
     for lang in LANGS:
         assert not used - set(catalogue(lang)), lang

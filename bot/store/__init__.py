@@ -1,1 +1,1 @@
-"""The database: opening it (`db`), its schema (`schema`) and the one repository that names its tables."""
+"""The database: opening it (`db`), its schema (`schema`), and the repository (`repository`), whose parts find the table names in `tables`."""

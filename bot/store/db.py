@@ -4,6 +4,10 @@ sqlite-utils opens files with `check_same_thread=True` and leaves foreign keys
 off and the journal in `delete` mode (style.md); so the connection is opened
 here and wrapped. It may be handed to another thread (`asyncio.to_thread`), but
 must be used by one thread at a time: the bot keeps it on one worker.
+
+Someone else's SQLite file is never taken over: a database that holds tables
+but no execoach schema is refused before anything is written to it (not even
+the switch to WAL), so it is left byte for byte as it was.
 """
 
 from __future__ import annotations
@@ -16,7 +20,14 @@ from typing import Any, Final
 from sqlite_utils import Database
 
 from bot.i18n import Lang, t
-from bot.store.schema import SchemaTooNewError, current_version, latest_version, migrate
+from bot.store.schema import (
+    NotExecoachError,
+    SchemaTooNewError,
+    claim,
+    current_version,
+    latest_version,
+    migrate,
+)
 
 ENV_VAR: Final = "EXECOACH_DB"
 DEFAULT_PATH: Final = Path("data") / "execoach.db"
@@ -34,8 +45,16 @@ class StoreError(Exception):
         super().__init__(self.message("en"))
 
     def message(self, lang: Lang) -> str:
-        """The reason in `lang`, prefixed with the database path."""
-        return f"{self.path}: {t(self.key, lang, **self.params)}"
+        """The reason in `lang`, prefixed with the database path (when there is one)."""
+        reason = t(self.key, lang, **self.params)
+        return f"{self.path}: {reason}" if self.path else reason
+
+
+def is_busy(exc: sqlite3.Error) -> bool:
+    """Whether SQLite gave up waiting for another connection's lock."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc).lower()
+    return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text or "busy" in text
 
 
 def database_path(path: str | Path | None = None) -> str:
@@ -46,7 +65,6 @@ def database_path(path: str | Path | None = None) -> str:
 
 
 def _pragmas(conn: sqlite3.Connection, *, wal: bool) -> None:
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     if wal:
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
@@ -64,6 +82,8 @@ def _failure(where: str, exc: sqlite3.Error) -> StoreError:
     text = str(exc)
     if "not a database" in text or "malformed" in text:
         return StoreError(where, "store.error.not_sqlite")
+    if is_busy(exc):
+        return StoreError(where, "store.error.busy")
     return StoreError(where, "store.error.open", reason=text)
 
 
@@ -74,6 +94,8 @@ def open_db(path: str | Path | None = None) -> Database:
     private in-memory database. Raises StoreError with a readable reason.
     """
     where = database_path(path)
+    if not where.strip():
+        raise StoreError("", "store.error.no_path")
     memory = where == MEMORY
     if not memory:
         if Path(where).is_dir():
@@ -88,9 +110,14 @@ def open_db(path: str | Path | None = None) -> Database:
     except sqlite3.Error as exc:
         raise _failure(where, exc) from exc
     try:
-        _pragmas(conn, wal=not memory)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db = _wrap(conn)
+        claim(db)  # reads only: before the first write, WAL included
+        _pragmas(conn, wal=not memory)
         migrate(db)
+    except NotExecoachError as exc:
+        conn.close()
+        raise StoreError(where, "store.error.not_execoach") from exc
     except SchemaTooNewError as exc:
         conn.close()
         raise StoreError(where, "store.error.too_new", found=exc.found, known=exc.known) from exc
@@ -107,6 +134,8 @@ def open_readonly(path: str | Path | None = None) -> Database:
     execoach database, or one at another schema version raises StoreError.
     """
     where = database_path(path)
+    if not where.strip():
+        raise StoreError("", "store.error.no_path")
     if where == MEMORY:
         raise StoreError(where, "store.error.memory_readonly")
     file = Path(where)
@@ -126,6 +155,9 @@ def open_readonly(path: str | Path | None = None) -> Database:
         conn.execute("PRAGMA foreign_keys = ON")
         db = _wrap(conn)
         version = current_version(db)
+    except NotExecoachError as exc:
+        conn.close()
+        raise StoreError(where, "store.error.not_execoach") from exc
     except sqlite3.Error as exc:
         conn.close()
         raise _failure(where, exc) from exc

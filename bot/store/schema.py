@@ -12,6 +12,7 @@ this is the small equivalent that does both.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
@@ -29,6 +30,10 @@ class SchemaTooNewError(RuntimeError):
         super().__init__(f"schema version {found}, this program knows {known}")
         self.found = found
         self.known = known
+
+
+class NotExecoachError(RuntimeError):
+    """The database holds tables, but not an execoach schema: someone else's file."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,6 +249,24 @@ def _m0001_initial(db: Database) -> None:
     )
 
 
+@migration(2, "where each target came from: targets.source, 'scenario' or 'bot'")
+def _m0002_target_source(db: Database) -> None:
+    """Targets get a source, so a re-import can drop the targets its file no longer holds.
+
+    Until now only `execoach import` wrote targets, so the rows already there
+    are marked 'scenario'; new rows default to 'bot' (set in chat) unless the
+    writer says otherwise.
+    """
+    _run(
+        db,
+        (
+            "ALTER TABLE targets ADD COLUMN source TEXT NOT NULL DEFAULT 'bot' "
+            "CHECK (source IN ('scenario', 'bot'))",
+            "UPDATE targets SET source = 'scenario'",
+        ),
+    )
+
+
 # ---- applying ---------------------------------------------------------------------------
 
 
@@ -258,11 +281,44 @@ def _ensure_version_table(db: Database) -> None:
 
 
 def current_version(db: Database) -> int:
-    """The highest applied version (0 for a database with no schema yet)."""
+    """The highest applied version (0 for a database with no schema yet).
+
+    Raises NotExecoachError when the version table is not ours (other
+    columns, or versions that are not whole numbers).
+    """
     if not db.table(VERSION_TABLE).exists():
         return 0
-    row = db.execute(f"SELECT max(version) FROM {VERSION_TABLE}").fetchone()
+    try:
+        row = db.execute(
+            f"SELECT max(version), sum(typeof(version) <> 'integer'), "
+            f"sum(typeof(description) <> 'text' OR typeof(applied_at) <> 'text') "
+            f"FROM {VERSION_TABLE}"
+        ).fetchone()
+    except sqlite3.OperationalError as exc:
+        if "no such column" in str(exc):
+            raise NotExecoachError(f"{VERSION_TABLE} is not execoach's: {exc}") from exc
+        raise
+    if row[1] or row[2]:
+        raise NotExecoachError(f"{VERSION_TABLE} holds values that are not execoach's")
     return int(row[0] or 0)
+
+
+def claim(db: Database) -> None:
+    """Raises NotExecoachError for a database with tables but no execoach schema.
+
+    Only reads: an empty database (a new file) or one of ours passes, anything
+    else is left exactly as it was.
+    """
+    names = {
+        row[0]
+        for row in db.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+            "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+        )
+    }
+    version = current_version(db)  # refuses a version table that is not ours
+    if names - {VERSION_TABLE} and version == 0:
+        raise NotExecoachError("the database holds tables but no execoach schema")
 
 
 def applied_migrations(db: Database) -> list[AppliedMigration]:
