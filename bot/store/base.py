@@ -72,10 +72,16 @@ class RepositoryBase:
         return str(row[2]) if row and row[2] else ":memory:"
 
     def _rows(self, sql: str, params: Params | None = None) -> list[Row]:
-        return list(self.db.query(sql, params or []))
+        cursor = self.db.conn.execute(sql, params or [])
+        names = [d[0] for d in cursor.description or ()]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def _one(self, sql: str, params: Params | None = None) -> Row | None:
-        return next(iter(self.db.query(sql, params or [])), None)
+        cursor = self.db.conn.execute(sql, params or [])
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        return dict(zip([d[0] for d in cursor.description or ()], row, strict=True))
 
     def _execute(self, sql: str, params: Params | None = None) -> int:
         """Runs one writing statement in its own write transaction; returns the rows changed."""

@@ -75,14 +75,18 @@ class ReportsMixin(BlockersMixin):
                 for table in (REPORT_METRICS, REPORT_ITEMS):
                     self.db.execute(f"DELETE FROM {table} WHERE report_id = ?", [report_id])
                 self._detach_blockers(report_id)
-            for metric, value in metrics.items():
-                self._insert(
-                    REPORT_METRICS, {"report_id": report_id, "metric": metric, "value": value}
-                )
-            for kind, items in (("blocker", blockers), ("next_step", next_steps)):
-                for position, text in enumerate(items):
-                    item = {"report_id": report_id, "kind": kind, "position": position}
-                    self._insert(REPORT_ITEMS, {**item, "text": text})
+            self.db.conn.executemany(
+                f"INSERT INTO {REPORT_METRICS} (report_id, metric, value) VALUES (?, ?, ?)",
+                [(report_id, metric, value) for metric, value in metrics.items()],
+            )
+            self.db.conn.executemany(
+                f"INSERT INTO {REPORT_ITEMS} (report_id, kind, position, text) VALUES (?, ?, ?, ?)",
+                [
+                    (report_id, kind, position, text)
+                    for kind, items in (("blocker", blockers), ("next_step", next_steps))
+                    for position, text in enumerate(items)
+                ],
+            )
             if not (old and old["withdrawn"]):
                 self._attach_blockers(
                     report_id, person_id, person["team_id"], report_date, blockers
