@@ -18,6 +18,10 @@ from bot.i18n import Lang, t
 
 if TYPE_CHECKING:
     from bot.status import MetricStatus, TeamStatus
+    from rules.model import Finding
+
+
+DEMO_FINDINGS = 8
 
 
 def bundled_scenario() -> Path:
@@ -27,6 +31,8 @@ def bundled_scenario() -> Path:
 
 def run_demo(scenario_path: str | None, lang: Lang | None, *, as_json: bool = False) -> int:
     """Loads the scenario into memory and prints every team's status; returns 0."""
+    from bot.findings import run_rules
+    from bot.findings_view import render_findings_text
     from bot.report_view import format_number, metric_label
     from bot.scenario import load_scenario
     from bot.status import team_status
@@ -41,7 +47,7 @@ def run_demo(scenario_path: str | None, lang: Lang | None, *, as_json: bool = Fa
     summary = import_scenario(repo, scenario)
     today = scenario.today
     lang = lang or "en"
-    names = {p.id: p.name for p in repo.people()}
+    names = {p.id: p.name for p in repo.people()} | {team.id: team.name for team in repo.teams()}
     statuses = [team_status(repo, team, today) for team in repo.teams()]
     if as_json:
         print(json.dumps([_status_json(s) for s in statuses], ensure_ascii=False, default=str))
@@ -87,9 +93,27 @@ def run_demo(scenario_path: str | None, lang: Lang | None, *, as_json: bool = Fa
             out.append(t("demo.read_blockers", lang, items="; ".join(report.blockers)))
         if report.next_steps:
             out.append(t("demo.read_next", lang, items="; ".join(report.next_steps)))
+    findings = run_rules(repo, today)
+    if findings:
+        shown = _one_of_each_category_first(findings, DEMO_FINDINGS)
+        out += ["", t("demo.findings_title", lang, shown=len(shown), count=len(findings))]
+        out.append(render_findings_text(shown, today, lang, names))
+        if len(findings) > len(shown):
+            out.append(t("demo.findings_more", lang, more=len(findings) - len(shown)))
     out += ["", t("demo.footer", lang)]
     print("\n".join(out))
     return 0
+
+
+def _one_of_each_category_first(findings: list[Finding], limit: int) -> list[Finding]:
+    """The most serious finding of each category, then the next most serious overall."""
+    firsts: dict[str, Finding] = {}
+    for finding in findings:
+        firsts.setdefault(finding.category, finding)
+    chosen = list(firsts.values())
+    chosen += [f for f in findings if f not in chosen][: max(limit - len(chosen), 0)]
+    order = {id(f): i for i, f in enumerate(findings)}
+    return sorted(chosen[:limit], key=lambda f: order[id(f)])
 
 
 def _status_json(status: TeamStatus) -> dict[str, Any]:
