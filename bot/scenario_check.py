@@ -371,6 +371,19 @@ class Checker:
             settings=settings,
             metrics=self.custom_metrics(settings.get("metrics"), _at(place, "settings.metrics")),
         )
+        self.rule_overrides(settings.get("rules"), _at(place, "settings.rules"))
+
+    def rule_overrides(self, value: Any, place: str) -> None:
+        """A team's tuned thresholds must name real rules and thresholds, with numbers."""
+        if value is None:
+            return
+        from knowledge.rulebase import check_overrides
+
+        try:
+            check_overrides(value, place)
+        except knowledge.KnowledgeError as exc:
+            spot, _, detail = str(exc).partition(": ")
+            raise self.error(spot or place, "scenario.rules.bad_override", detail=detail) from None
 
     def custom_metrics(self, value: Any, place: str) -> dict[str, knowledge.MetricDef]:
         if value is None:
