@@ -12,10 +12,18 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.plans import Calendar, Period, PlanFigures, calendar_for, plan_figures, team_figures
+from bot.plans import Calendar, Period, PlanFigures, calendar_for, plan_figures
 from bot.report_parser.normalise import fold, normalise
 from bot.store.repository import Repository
-from bot.store.rows import SECTION_NAMES, EventRow, PersonRow, ReportRow, TargetRow, TeamRow
+from bot.store.rows import (
+    SECTION_NAMES,
+    BlockerRow,
+    EventRow,
+    PersonRow,
+    ReportRow,
+    TargetRow,
+    TeamRow,
+)
 from knowledge.rulebase import lexicons
 from rules.diagnose import Thresholds
 from rules.facts import (
@@ -28,6 +36,7 @@ from rules.facts import (
 )
 
 NEVER = 9999
+ACTIVITY_METRICS = frozenset({"visits", "calls"})
 HISTORY_MONTHS = 3
 STALE_BLOCKER_DAYS = 10  # working days: a blocker not mentioned for longer is not a fact any more
 Daily = Mapping[dt.date, Mapping[str, float]]
@@ -215,7 +224,10 @@ def _person_metric(
     reports: Sequence[ReportRow],
     coaching: Mapping[str, dt.date],
 ) -> tuple[PersonMetricFact, PlanFigures]:
-    period, today, cal = goal.period, ctx.today, ctx.calendar
+    period, cal = goal.period, ctx.calendar
+    # judged as of the last complete day until today's report is in: a rep is not
+    # "behind" at noon for a day whose work they report in the evening
+    today = _as_of(ctx, reports)
     value = goal.value
     actual = sum(
         float(v.get(goal.metric, 0)) for d, v in daily.items() if period.start <= d <= today
@@ -274,9 +286,22 @@ def _person_metric(
         reports=len(report_days),
         behind_reports=behind_reports,
         behind_days=behind_days,
-        days_since_coaching=(today - coached).days if coached else NEVER,
+        days_since_coaching=(ctx.today - coached).days if coached else NEVER,
     )
     return fact, fig
+
+
+def _as_of(ctx: _Context, reports: Sequence[ReportRow]) -> dt.date:
+    """Today when the person has reported today, else the last working day before it."""
+    if any(r.report_date == ctx.today for r in reports):
+        return ctx.today
+    return _previous_workday(ctx)
+
+
+def _previous_workday(ctx: _Context) -> dt.date:
+    start = ctx.today - dt.timedelta(days=40)
+    before = ctx.calendar.workday_list(start, ctx.today - dt.timedelta(days=1))
+    return before[-1] if before else ctx.today - dt.timedelta(days=1)
 
 
 def _r(value: float | None) -> float:
@@ -367,25 +392,34 @@ def _function_of(text: str) -> str:
 
 
 def _blockers(ctx: _Context, ids: Sequence[str]) -> list[BlockerFact]:
-    out: list[BlockerFact] = []
+    """Open blockers as facts; one person's blockers that name the same other function
+    are one blocker in different words ("仓库发货慢" / "仓库又没按时发货")."""
+    groups: dict[tuple[str, str], list[BlockerRow]] = defaultdict(list)
     for b in ctx.repo.open_blockers(person_ids=ids):
         seen_ago = ctx.workdays_between(b.last_seen, ctx.today) if b.last_seen < ctx.today else 0
         if seen_ago > STALE_BLOCKER_DAYS or b.first_seen > ctx.today:
             continue
+        function = _function_of(b.text)
+        groups[(b.person_id, function or f"#{b.id}")].append(b)
+    out: list[BlockerFact] = []
+    for (person, key), rows in groups.items():
+        latest = max(rows, key=lambda r: (r.last_seen, r.id))
+        first = min(r.first_seen for r in rows)
+        last = max(r.last_seen for r in rows)
         out.append(
             BlockerFact(
                 team=ctx.team.id,
-                person=b.person_id,
-                blocker_id=b.id,
-                text=b.text,
-                function=_function_of(b.text),
-                times=b.times_seen,
-                since=b.first_seen.isoformat(),
-                open_days=ctx.workdays_between(b.first_seen, ctx.today),
-                seen_ago=seen_ago,
+                person=person,
+                blocker_id=min(r.id for r in rows),
+                text=latest.text,
+                function="" if key.startswith("#") else key,
+                times=sum(r.times_seen for r in rows),
+                since=first.isoformat(),
+                open_days=ctx.workdays_between(first, ctx.today),
+                seen_ago=ctx.workdays_between(last, ctx.today) if last < ctx.today else 0,
             )
         )
-    return out
+    return sorted(out, key=lambda f: (f.person, f.blocker_id))
 
 
 def _team_metrics(
@@ -405,7 +439,9 @@ def _team_metrics(
         flat_basis = [g for g in own if g.basis == "last_period_plus"]
         ratios = []
         for g in own:
-            if g.period.kind != "month":
+            # an activity norm the same for all (9 visits a day) is no uplift, and a
+            # target the person drafted bottom-up was set from their own market
+            if g.period.kind != "month" or metric in ACTIVITY_METRICS or g.basis == "bottom_up":
                 continue
             previous = g.period.shift(-1)
             before = sum(
@@ -421,7 +457,7 @@ def _team_metrics(
         if (
             len(ratios) >= min_people
             and 0 <= spread <= ctx.th("goal.flat_uplift", "max_spread")
-            and min(ratios) > 1
+            and min(ratios) >= 1 + ctx.th("goal.flat_uplift", "min_uplift")
         ):
             flat_people = len(ratios)
             uplift = round((statistics.median(ratios) - 1) * 100, 1)
@@ -494,10 +530,31 @@ def _team(
     below = ctx.th("mechanism.team_mostly_behind", "pace_below")
     behind = sum(1 for p in worst.values() if p < below)
     people = len(worst)
-    totals = {
-        key: team_figures([fig for _, fig in parts]) for key, parts in by_goal.items() if parts
-    }
-    paced = {key: f.pace for key, f in totals.items() if f.pace is not None}
+    # the team's pace: per metric and period its people share (one person's own
+    # metric is that person's matter, not the team's), as of the last complete day
+    # unless most of the team has reported today
+    sizes = {key: len(parts) for key, parts in by_goal.items()}
+    shared = [key for key, n in sizes.items() if n >= min(2, max(sizes.values(), default=0))]
+    reported_today = sum(1 for per in daily.values() if today in per)
+    as_of = today if reported_today * 2 >= max(len(worst), 1) else _previous_workday(ctx)
+    series: dict[tuple[str, Period], tuple[float, dict[dt.date, float]]] = {}
+    paced: dict[tuple[str, Period], float] = {}
+    gaps: dict[tuple[str, Period], float] = {}
+    for key in shared:
+        metric, span = key
+        goals = [goal for goal, _ in by_goal[key]]
+        total_goal = sum(g.value for g in goals)
+        merged: dict[dt.date, dict[str, float]] = defaultdict(dict)
+        for per in (daily.get(g.owner, {}) for g in goals):
+            for d, values in per.items():
+                merged[d][metric] = merged[d].get(metric, 0) + float(values.get(metric, 0))
+        days = [d for d in span.days() if d <= as_of]
+        cum = _cumulative(merged, metric, days)
+        series[key] = (total_goal, cum)
+        fig = plan_figures(total_goal, cum[days[-1]] if days else 0.0, span, as_of, ctx.calendar)
+        if fig.pace is not None:
+            paced[key] = fig.pace
+            gaps[key] = fig.gap
     worst_key = min(paced, key=lambda k: paced[k]) if paced else None
     has_doc, missing = _plan_document_gaps(ctx)
 
@@ -506,16 +563,9 @@ def _team(
     streak_start = today
     if worst_key is not None:
         metric, span = worst_key
-        goals = [goal for goal, _ in by_goal[worst_key]]
-        total_goal = sum(g.value for g in goals)
-        days = [d for d in span.days() if d <= today]
-        merged: dict[dt.date, dict[str, float]] = defaultdict(dict)
-        for per in (daily.get(g.owner, {}) for g in goals):
-            for d, values in per.items():
-                merged[d][metric] = merged[d].get(metric, 0) + float(values.get(metric, 0))
-        cum = _cumulative(merged, metric, days)
+        total_goal, cum = series[worst_key]
         total = ctx.calendar.workdays(span.start, span.end)
-        for day in reversed([d for d in days if ctx.calendar.is_workday(d)]):
+        for day in reversed([d for d in cum if ctx.calendar.is_workday(d)]):
             pace = _pace_on(total_goal, cum[day], ctx.calendar.workdays(span.start, day), total)
             if pace is None or pace >= below:
                 break
@@ -555,7 +605,7 @@ def _team(
         share=round(behind / people, 3) if people else -1.0,
         pace=round(paced[worst_key], 3) if worst_key is not None else -1.0,
         worst_metric=worst_key[0] if worst_key is not None else "",
-        worst_gap=totals[worst_key].gap if worst_key is not None else 0.0,
+        worst_gap=gaps[worst_key] if worst_key is not None else 0.0,
         has_targets=int(has_targets),
         days_since_meeting=_days_since(kinds["meeting"], today),
         days_since_training=_days_since(kinds["training"], today),

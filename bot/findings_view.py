@@ -17,6 +17,7 @@ from bot.report_view import format_number, metric_label
 from knowledge.rulebase import categories, lexicons, rule_defs
 from rules.model import Finding
 
+NEVER = 9999  # the facts' "never happened" number of days
 PERCENT_FIELDS = frozenset({"pace", "share", "rate", "ratio", "over", "uplift"})
 MONEY_FIELDS = frozenset({"sales", "collections"})
 METRIC_AMOUNT_FIELDS = frozenset(
@@ -57,9 +58,11 @@ def display_evidence(finding: Finding, lang: Lang) -> dict[str, str]:
             text = str(value)
             out[key] = text if len(text) <= 30 else text[:29] + "…"
         elif key in DATE_FIELDS:
-            out[key] = _short_date(str(value), lang)
+            out[key] = _short_date(str(value), lang) if value else t("check.never", lang)
+        elif key == "days" and isinstance(value, int | float) and value >= NEVER:
+            out[key] = t("check.long_ago", lang)
         elif key == "uplift" and isinstance(value, int | float):
-            out[key] = f"{value:.0f}%" if value >= 0 else "?"
+            out[key] = (f"{value:.0f}%" if value >= 10 else f"{value:.1f}%") if value >= 0 else "?"
         elif key in PERCENT_FIELDS and isinstance(value, int | float):
             out[key] = f"{value:.0%}"
         elif isinstance(value, int | float) and not isinstance(value, bool):

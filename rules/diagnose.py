@@ -58,6 +58,36 @@ def _with_thresholds(
     return message
 
 
+# A person's pace findings say nothing new when the cause is elsewhere: a rep who
+# stopped reporting is "behind" only on paper, and when most of a team is behind
+# at once it is a system problem, not each person's (article: 机制问题).
+PACE_RULES = frozenset(
+    {
+        "goal.unreachable_pace",
+        "execution.behind_streak",
+        "execution.no_next_steps",
+        "execution.targeted_metric_idle",
+        "management.behind_without_coaching",
+    }
+)
+
+
+def _root_causes_only(findings: list[Finding], facts: Sequence[Fact]) -> list[Finding]:
+    stopped = {f.subject for f in findings if f.rule == "mechanism.reports_stopped"}
+    systemic = {f.team for f in findings if f.rule == "mechanism.team_mostly_behind"}
+    return [
+        f
+        for f in findings
+        if not (
+            f.rule in PACE_RULES
+            and (
+                f.subject in stopped
+                or (f.team in systemic and f.rule != "execution.targeted_metric_idle")
+            )
+        )
+    ]
+
+
 def _worst_metric_only(findings: Iterable[Finding], defs: Mapping[str, RuleDef]) -> list[Finding]:
     """One finding per rule and person: where several metrics fire, the worst one speaks."""
     best: dict[tuple[str, str, str], Finding] = {}
@@ -104,7 +134,7 @@ def diagnose(facts: Iterable[Fact], thresholds: Thresholds | None = None) -> lis
         findings.setdefault(finding.key, finding)
     order = {rule.id: i for i, rule in enumerate(ALL_RULES)}
     return sorted(
-        _worst_metric_only(findings.values(), defs),
+        _root_causes_only(_worst_metric_only(findings.values(), defs), fact_list),
         key=lambda f: (
             _SEVERITY.get(f.severity, 9),
             _CATEGORY[f.category],

@@ -60,7 +60,7 @@ class Lexicon:
             kinds.setdefault(word, "blockers")
         alternation = _alternation(kinds)
         header = (
-            r"(?:^|(?<=[\n。.!！?？;；，,、]))[ \t]*(?:[#*>•·\-]+[ \t]*)?"
+            r"(?:^|(?<=[\s。.!！?？;；，,、]))[ \t]*(?:[#*>•·\-]+[ \t]*)?"
             r"(?:[【\[]\s*(?P<bword>" + alternation + r")\s*[】\]][ \t]*[:：]?"
             r"|[(（<]?[ \t]*(?P<word>" + alternation + r")"
             r"[ \t]*[)）>]?[ \t]*(?:[:：]|[-—–]\s|(?=\n)|$))"
