@@ -82,6 +82,21 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.set_defaults(run=cmd_check)
 
+    p = sub.add_parser("run", help="run the bot (long polling)")
+    _db_arg(p)
+    p.add_argument("--api-url", metavar="URL", help="another Bot API server, e.g. http://127.0.0.1:8081/bot")
+    p.add_argument("--token", metavar="T", help="the bot's token (default: $TELEGRAM_BOT_TOKEN)")
+    p.add_argument("--lang", type=_lang_arg, help="zh or en, for messages on the command line")
+    p.set_defaults(run=cmd_run, json=False)
+
+    p = sub.add_parser("admin", help="name the bot's admins: admin add TELEGRAM_ID")
+    p.add_argument("action", choices=["add"], help="what to do")
+    p.add_argument("telegram_id", metavar="TELEGRAM_ID", help="the admin's numeric Telegram user id")
+    p.add_argument("--name", default=None, help="how the bot calls them (default: Admin <id>)")
+    _db_arg(p)
+    _common(p)
+    p.set_defaults(run=cmd_admin)
+
     p = sub.add_parser("demo", help="show the product working on the bundled demo organisation")
     p.add_argument("--scenario", metavar="FILE", help="another scenario to show instead")
     _common(p)
@@ -180,6 +195,57 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(json.dumps({"today": org.today.isoformat(), "findings": items}, ensure_ascii=False))
     else:
         print(render_findings_text(findings, org.today, args.lang or org.main_lang, org.names))
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Runs the bot until interrupted: every update stored before it is confirmed."""
+    import asyncio
+    import logging
+    import re
+
+    from bot.app import BotSettings, run_bot
+    from bot.store.db import StoreError, open_db
+    from bot.store.repository import Repository
+
+    lang: Lang = args.lang or "en"
+    token = args.token or os.environ.get("TELEGRAM_BOT_TOKEN", "")
+    if not re.fullmatch(r"\d{1,20}:[A-Za-z0-9_-]{20,100}", token):
+        raise BadInputError(t("cli.error.no_token", lang))
+    if args.api_url and not re.match(r"https?://[^\s]+$", args.api_url):
+        raise BadInputError(t("cli.error.bad_url", lang, value=args.api_url[:60]))
+    try:
+        repo = Repository(open_db(args.db))
+    except StoreError as exc:
+        raise BadInputError(exc.message(lang)) from None
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the token
+    asyncio.run(run_bot(BotSettings(token=token, api_url=args.api_url), repo))
+    return EXIT_OK
+
+
+def cmd_admin(args: argparse.Namespace) -> int:
+    """Makes a Telegram account an admin, who can then invite people with /invite."""
+    from bot.store.db import StoreError, open_db
+    from bot.store.repository import Repository
+
+    lang: Lang = args.lang or "en"
+    raw = str(args.telegram_id)
+    if not raw.isdigit() or not 0 < int(raw) < 2**63:
+        raise BadInputError(t("cli.error.bad_telegram_id", lang, value=raw[:30]))
+    telegram_id = int(raw)
+    try:
+        repo = Repository(open_db(args.db))
+        existing = repo.person_by_telegram_id(telegram_id)
+        person_id = existing.id if existing else f"tg{telegram_id}"
+        name = (args.name or (existing.name if existing else f"Admin {telegram_id}"))[:100]
+        repo.upsert_person(person_id, name, "admin", telegram_id=telegram_id)
+    except StoreError as exc:
+        raise BadInputError(exc.message(lang)) from None
+    if args.json:
+        print(json.dumps({"id": person_id, "telegram_id": telegram_id, "role": "admin"}))
+    else:
+        print(t("cli.admin.added", lang, name=name, id=telegram_id))
     return EXIT_OK
 
 

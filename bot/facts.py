@@ -64,12 +64,19 @@ def build_facts(
 ) -> list[Fact]:
     """Every fact of every team as of `today` (the current month is the period)."""
     thresholds = thresholds or Thresholds({t.id: t.settings for t in repo.teams()})
-    period = Period.containing("month", today)
     facts: list[Fact] = []
     for team in repo.teams():
-        ctx = _Context(repo, today, period, calendar_for(team.workdays), thresholds, team)
-        facts.extend(_team_facts(ctx))
+        facts.extend(build_team_facts(repo, team, today, thresholds))
     return facts
+
+
+def build_team_facts(
+    repo: Repository, team: TeamRow, today: dt.date, thresholds: Thresholds
+) -> list[Fact]:
+    """One team's facts as of `today` (what the bot needs after one person's report)."""
+    period = Period.containing("month", today)
+    ctx = _Context(repo, today, period, calendar_for(team.workdays), thresholds, team)
+    return _team_facts(ctx)
 
 
 def _members(

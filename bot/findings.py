@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.facts import build_facts
+from bot.facts import build_facts, build_team_facts
 from bot.store.repository import Repository
 from knowledge.rulebase import rule_defs
 from rules.diagnose import Thresholds, diagnose
@@ -27,6 +27,15 @@ def run_rules(repo: Repository, today: dt.date) -> list[Finding]:
     settings = {team.id: team.settings for team in repo.teams()}
     thresholds = Thresholds(settings)
     return diagnose(build_facts(repo, today, thresholds), thresholds)
+
+
+def run_rules_for_team(repo: Repository, team_id: str, today: dt.date) -> list[Finding]:
+    """The findings about one team and its people (after one of them reported)."""
+    team = repo.team(team_id)
+    if team is None:
+        return []
+    thresholds = Thresholds({team.id: team.settings})
+    return diagnose(build_team_facts(repo, team, today, thresholds), thresholds)
 
 
 def cooldown_days(settings: Mapping[str, Any]) -> int:

@@ -14,6 +14,7 @@ from bot.scenario import Scenario, ScenarioError, load_scenario, parse_scenario
 from bot.store.db import open_db
 from bot.store.importer import import_scenario, report_key
 from bot.store.repository import Repository
+from bot.store.schema import MIGRATIONS
 
 MARCH = (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
 
@@ -160,7 +161,7 @@ def test_a_failed_import_leaves_nothing(db: Database, monkeypatch: pytest.Monkey
     )
     with pytest.raises(RuntimeError):
         import_scenario(repo, loaded)
-    assert {name: n for name, n in counts(db).items() if n} == {"schema_version": 2}
+    assert {name: n for name, n in counts(db).items() if n} == {"schema_version": len(MIGRATIONS)}
 
 
 # ---- re-importing an edited file: the file is the truth for what came from scenarios ---------

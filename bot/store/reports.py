@@ -128,6 +128,11 @@ class ReportsMixin(BlockersMixin):
             self.db.execute(f"DELETE FROM {REPORTS} WHERE {gone}", [ids])
         return len(stale)
 
+    def report_by_id(self, report_id: int) -> ReportRow | None:
+        """One report (withdrawn or not) by its id, or None."""
+        row = self._one(f"SELECT * FROM {REPORTS} WHERE id = ?", [report_id])
+        return self._with_details([row])[0] if row else None
+
     def report_by_source_key(self, source_key: str) -> ReportRow | None:
         """The report stored for this source key (withdrawn or not), or None."""
         row = self._one(f"SELECT * FROM {REPORTS} WHERE source_key = ?", [source_key])

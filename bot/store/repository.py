@@ -16,6 +16,7 @@ from __future__ import annotations
 from bot.store.base import Row, utc_now
 from bot.store.blockers import BlockersMixin, blocker_key
 from bot.store.events import EventsMixin
+from bot.store.invites import InvitesMixin
 from bot.store.people import PeopleMixin
 from bot.store.reports import ReportsMixin, telegram_source_key
 from bot.store.targets import TargetsMixin, TargetSource
@@ -30,5 +31,7 @@ __all__ = [
 ]
 
 
-class Repository(PeopleMixin, TargetsMixin, ReportsMixin, BlockersMixin, EventsMixin):
+class Repository(
+    PeopleMixin, TargetsMixin, ReportsMixin, BlockersMixin, EventsMixin, InvitesMixin
+):
     """Typed access to the execoach database."""

@@ -267,6 +267,25 @@ def _m0002_target_source(db: Database) -> None:
     )
 
 
+@migration(3, "invites: single-use, expiring codes that let a person join a team in a role")
+def _m0003_invites(db: Database) -> None:
+    _run(
+        db,
+        (
+            """CREATE TABLE invites (
+                code TEXT PRIMARY KEY NOT NULL CHECK (length(code) BETWEEN 8 AND 64),
+                role TEXT NOT NULL CHECK (role IN ('rep', 'lead', 'manager', 'admin')),
+                team_id TEXT REFERENCES teams(id) ON DELETE CASCADE,
+                created_by TEXT REFERENCES people(id) ON DELETE SET NULL,
+                created_at TEXT NOT NULL,
+                expires_at TEXT NOT NULL,
+                used_by TEXT REFERENCES people(id) ON DELETE SET NULL,
+                used_at TEXT
+            )""",
+        ),
+    )
+
+
 # ---- applying ---------------------------------------------------------------------------
 
 

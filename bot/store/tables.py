@@ -24,6 +24,7 @@ EVENTS: Final = "events"
 PLAN_DOCUMENTS: Final = "plan_documents"
 FINDINGS: Final = "findings"
 INBOX: Final = "inbox"
+INVITES: Final = "invites"
 
 Params = list[Any]
 

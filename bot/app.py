@@ -1,0 +1,104 @@
+"""build_application(): the one place that registers handlers and jobs.
+
+Handler order matters: commands first, then reports (new and edited text in a
+private chat), then the button that withdraws a report, then everything else a
+person can send in a private chat. Group chats are ignored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from dataclasses import dataclass
+
+from telegram import BotCommand, BotCommandScopeDefault
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from bot.commands import commands
+from bot.handlers.basics import on_error, on_other, on_unknown_command
+from bot.handlers.report import WITHDRAW, on_report, on_withdraw
+from bot.i18n import t
+from bot.inbox import Inbox
+from bot.services import Services
+from bot.store.repository import Repository
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BotSettings:
+    """How to reach Telegram (or another Bot API server)."""
+
+    token: str
+    api_url: str | None = None  # e.g. http://127.0.0.1:8081/bot
+    file_url: str | None = None
+    poll_timeout: int = 10
+
+
+def build_application(settings: BotSettings, repo: Repository) -> Application:  # type: ignore[type-arg]
+    """The python-telegram-bot application with every handler registered."""
+    builder = (
+        Application.builder()
+        .token(settings.token)
+        .context_types(ContextTypes(bot_data=Services))
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .updater(None)
+    )
+    if settings.api_url:
+        builder = builder.base_url(settings.api_url)
+        file_url = settings.file_url or settings.api_url.replace("/bot", "/file/bot", 1)
+        builder = builder.base_file_url(file_url)
+    application = builder.build()
+    application.bot_data.repo = repo
+    private = filters.ChatType.PRIVATE
+    for command in commands():
+        application.add_handler(CommandHandler(command.name, command.handler, filters=private))
+    application.add_handler(MessageHandler(private & filters.COMMAND, on_unknown_command))
+    application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_report))
+    application.add_handler(CallbackQueryHandler(on_withdraw, pattern=f"^{WITHDRAW}:"))
+    application.add_handler(MessageHandler(private & ~filters.TEXT, on_other))
+    application.add_error_handler(on_error)
+    return application
+
+
+async def publish_commands(application: Application) -> None:  # type: ignore[type-arg]
+    """Publishes the command menu (per language) from the command table."""
+    for lang in ("en", "zh"):
+        menu = [BotCommand(c.name, t(c.help_key, lang)) for c in commands()]
+        await application.bot.set_my_commands(
+            menu, scope=BotCommandScopeDefault(), language_code=None if lang == "en" else lang
+        )
+
+
+async def run_bot(
+    settings: BotSettings, repo: Repository, stop: asyncio.Event | None = None
+) -> None:
+    """Runs the bot until `stop` is set (or SIGINT / SIGTERM)."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    application = build_application(settings, repo)
+    async with application:
+        await application.bot.delete_webhook()
+        await publish_commands(application)
+        await application.start()
+        inbox = Inbox(application, repo, settings.poll_timeout)
+        try:
+            await inbox.run(stop)
+        finally:
+            await application.stop()

@@ -1,0 +1,57 @@
+"""The one command table: names, handlers, help and who sees them.
+
+Used both to register the handlers and to publish each role's menu, so a
+command is never listed twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import Update
+
+from bot.services import Context
+
+Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
+
+ROLES = ("rep", "lead", "manager", "admin")
+
+
+@dataclass(frozen=True)
+class Command:
+    """One command: its name, its handler, its help text key, and the roles that see it."""
+
+    name: str
+    handler: Handler
+    help_key: str
+    roles: tuple[str, ...] = ROLES
+
+
+def visible_to(command: Command, role: str | None) -> bool:
+    """True when a person of `role` (None: not a member) sees the command."""
+    return role in command.roles or (role is None and command.name in ("start", "help"))
+
+
+def _table() -> tuple[Command, ...]:
+    from bot.handlers.basics import on_help
+    from bot.handlers.onboarding import on_invite, on_lang, on_start
+
+    return (
+        Command("start", on_start, "bot.cmd.start"),
+        Command("help", on_help, "bot.cmd.help"),
+        Command("lang", on_lang, "bot.cmd.lang"),
+        Command("invite", on_invite, "bot.cmd.invite", ("lead", "manager", "admin")),
+    )
+
+
+COMMANDS: tuple[Command, ...] = ()
+
+
+def commands() -> tuple[Command, ...]:
+    """The command table (built on first use, so importing this module stays light)."""
+    global COMMANDS
+    if not COMMANDS:
+        COMMANDS = _table()
+    return COMMANDS

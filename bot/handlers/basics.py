@@ -1,0 +1,51 @@
+"""Start, help, and everything that is not a report: short clear answers, nothing stored."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+
+from bot.commands import commands, visible_to
+from bot.handlers.report import person_lang
+from bot.i18n import t
+from bot.services import Context
+
+log = logging.getLogger(__name__)
+
+
+async def on_help(update: Update, context: Context) -> None:
+    """Lists the commands this person can use, from the one command table."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    person = context.bot_data.store.person_by_telegram_id(user.id)
+    lang = person_lang(person, update)
+    role = person.role if person else None
+    lines = [t("bot.help.title", lang)]
+    lines += [f"/{c.name} — {t(c.help_key, lang)}" for c in commands() if visible_to(c, role)]
+    lines.append(t("bot.help.report", lang))
+    await message.reply_text("\n".join(lines))
+
+
+async def on_other(update: Update, context: Context) -> None:
+    """Answers stickers, photos, voice, files … with what the bot can read."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    person = context.bot_data.store.person_by_telegram_id(user.id)
+    await message.reply_text(t("bot.not_text", person_lang(person, update)))
+
+
+async def on_unknown_command(update: Update, context: Context) -> None:
+    """Says which commands exist."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    person = context.bot_data.store.person_by_telegram_id(user.id)
+    await message.reply_text(t("bot.unknown_command", person_lang(person, update)))
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Logs the error and keeps going (the update stays in the inbox's record)."""
+    log.error("error while handling an update", exc_info=context.error)

@@ -1,0 +1,143 @@
+"""Daily reports: a rep's free text in a private chat is read, stored, then answered."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+
+import knowledge
+from bot.clock import BadTimezoneError, local_today
+from bot.findings import not_in_cooldown, record, run_rules_for_team
+from bot.findings_view import render_prompt
+from bot.i18n import Lang, normalise_lang, t
+from bot.report_parser import Lexicon, ParsedReport, parse_report
+from bot.report_reply import render_reply
+from bot.services import Context
+from bot.store.repository import Repository, telegram_source_key
+from bot.store.rows import PersonRow
+
+MAX_PROMPTS = 2
+WITHDRAW = "wd"
+
+
+def person_lang(person: PersonRow | None, update: Update) -> Lang:
+    """The person's language, else their Telegram client's."""
+    if person and person.lang:
+        return normalise_lang(person.lang)
+    user = update.effective_user
+    return normalise_lang(user.language_code if user else None)
+
+
+def _today(repo: Repository, person: PersonRow) -> dt.date:
+    team = repo.team(person.team_id) if person.team_id else None
+    zone = person.timezone or (team.timezone if team else None) or "Asia/Shanghai"
+    try:
+        return local_today(zone)
+    except BadTimezoneError:
+        return local_today("Asia/Shanghai")
+
+
+@lru_cache(maxsize=64)
+def _lexicon(metrics_json: str) -> Lexicon:
+    import json
+
+    raw = json.loads(metrics_json)
+    return Lexicon.build({name: knowledge.parse_metric(name, spec) for name, spec in raw.items()})
+
+
+def _read(repo: Repository, person: PersonRow, text: str, today: dt.date) -> ParsedReport:
+    import json
+
+    team = repo.team(person.team_id) if person.team_id else None
+    extra = (team.settings.get("metrics") if team else None) or {}
+    lexicon = _lexicon(json.dumps(extra, sort_keys=True)) if extra else None
+    return parse_report(text, today, lexicon=lexicon)
+
+
+def _prompts(repo: Repository, person: PersonRow, today: dt.date, lang: Lang) -> list[str]:
+    """The rule base's prompts for this rep that are not in cooldown; recorded as sent."""
+    if not person.team_id:
+        return []
+    mine = [
+        f
+        for f in run_rules_for_team(repo, person.team_id, today)
+        if f.subject == person.id and "rep" in f.audience
+    ]
+    fresh = not_in_cooldown(repo, mine, today)[:MAX_PROMPTS]
+    texts = [render_prompt(f, "rep", lang, person.name) for f in fresh]
+    if fresh:
+        record(repo, fresh, today, texts)
+    return texts
+
+
+async def on_report(update: Update, context: Context) -> None:
+    """Stores the report and answers with what was read and what to do."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None or message.text is None:
+        return
+    repo = context.bot_data.store
+    person = repo.person_by_telegram_id(user.id)
+    lang = person_lang(person, update)
+    if person is None:
+        await message.reply_text(t("bot.unknown", lang))
+        return
+    if not person.active:
+        await message.reply_text(t("bot.inactive", lang))
+        return
+    today = _today(repo, person)
+    parsed = _read(repo, person, message.text, today)
+    saved = repo.save_report(
+        person.id,
+        parsed.date,
+        message.text,
+        parsed.metrics,
+        parsed.blockers,
+        parsed.next_steps,
+        parsed.warnings,
+        source="telegram",
+        source_key=telegram_source_key(message.chat_id, message.message_id),
+        chat_id=message.chat_id,
+        message_id=message.message_id,
+    )
+    prompts = _prompts(repo, person, today, lang)
+    edited = update.edited_message is not None
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t("bot.button.withdraw", lang), callback_data=f"{WITHDRAW}:{saved.id}"
+                )
+            ]
+        ]
+    )
+    await _answer(
+        message, render_reply(parsed, lang, prompts, replaced=edited or saved.replaced), keyboard
+    )
+
+
+async def _answer(message: Message, text: str, keyboard: InlineKeyboardMarkup) -> None:
+    await message.reply_text(text, reply_markup=keyboard, do_quote=False)
+
+
+async def on_withdraw(update: Update, context: Context) -> None:
+    """Withdraws a report at its author's request (the button's data is not trusted)."""
+    query = update.callback_query
+    user = update.effective_user
+    if query is None or user is None:
+        return
+    repo = context.bot_data.store
+    person = repo.person_by_telegram_id(user.id)
+    lang = person_lang(person, update)
+    _, _, raw_id = (query.data or "").partition(":")
+    report = repo.report_by_id(int(raw_id)) if raw_id.isdigit() and len(raw_id) < 19 else None
+    if report is not None and (person is None or report.person_id != person.id):
+        report = None
+    if report is None or report.withdrawn:
+        await query.answer(t("bot.withdraw.not_yours", lang), show_alert=True)
+        return
+    repo.withdraw_report(report.id)
+    await query.answer(t("bot.withdraw.done", lang))
+    await query.edit_message_reply_markup(reply_markup=None)

@@ -1,0 +1,122 @@
+"""Joining the bot end to end: admin from the command line, invite links, /start CODE, /lang."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import BotSettings, run_bot
+from bot.cli import main
+from bot.demo import bundled_scenario
+from bot.sandbox.server import Sandbox
+from bot.scenario import load_scenario
+from bot.store.db import open_db
+from bot.store.importer import import_scenario
+from bot.store.repository import Repository
+
+ADMIN, NEWBIE, OTHER, LEAD_LI = 424242, 515151, 616161, 9002  # 9002: 李娜, lead of east
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    path = tmp_path / "bot.db"
+    import_scenario(Repository(open_db(path)), load_scenario(bundled_scenario()))
+    return path
+
+
+def _text(message: dict[str, Any]) -> str:
+    return re.sub(r"<[^>]+>", "", str(message.get("text", "")))
+
+
+def _live(repo: Repository, body: Callable[[Sandbox], Awaitable[None]]) -> None:
+    async def run() -> None:
+        async with Sandbox() as sandbox:
+            for uid, name, lang in (
+                (ADMIN, "Ada", "en"),
+                (NEWBIE, "新人", "zh"),
+                (OTHER, "Olga", "en"),
+                (LEAD_LI, "李娜", "zh"),
+            ):
+                sandbox.add_user(uid, name, language_code=lang)
+            stop = asyncio.Event()
+            settings = BotSettings(token=sandbox.token, api_url=sandbox.base_url, poll_timeout=1)
+            task = asyncio.create_task(run_bot(settings, repo, stop))
+            try:
+                await body(sandbox)
+            finally:
+                stop.set()
+                await asyncio.wait_for(task, timeout=15)
+
+    asyncio.run(run())
+
+
+def test_admin_invites_a_rep_who_joins_once(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["admin", "add", str(ADMIN), "--name", "Ada", "--db", str(db_path)]) == 0
+    assert "Ada" in capsys.readouterr().out
+    repo = Repository(open_db(db_path))
+
+    async def body(sandbox: Sandbox) -> None:
+        sandbox.send_command(ADMIN, "invite", "rep east")
+        reply = _text(await sandbox.next_message(ADMIN, timeout=10))
+        code = re.search(r"\?start=([A-Za-z0-9_-]+)", reply)
+        assert code, reply
+        sandbox.open_start_link(NEWBIE, code.group(1))
+        assert "组" in _text(await sandbox.next_message(NEWBIE, timeout=10))  # joined 华东一组
+        sandbox.send_text(NEWBIE, "拜访6家，成交2单")
+        assert "已记录" in _text(await sandbox.next_message(NEWBIE, timeout=10))
+        sandbox.open_start_link(OTHER, code.group(1))  # single use
+        assert "not valid" in _text(await sandbox.next_message(OTHER, timeout=10))
+
+    _live(repo, body)
+    newbie = repo.person_by_telegram_id(NEWBIE)
+    assert newbie is not None
+    assert (newbie.role, newbie.team_id) == ("rep", "east")
+    assert repo.person_by_telegram_id(OTHER) is None
+
+
+def test_a_lead_invites_only_to_their_own_team(db_path: Path) -> None:
+    repo = Repository(open_db(db_path))
+
+    async def body(sandbox: Sandbox) -> None:
+        sandbox.send_command(LEAD_LI, "invite", "rep south")
+        assert "自己的团队" in _text(await sandbox.next_message(LEAD_LI, timeout=10))
+        sandbox.send_command(LEAD_LI, "invite", "manager")
+        assert "不能邀请" in _text(await sandbox.next_message(LEAD_LI, timeout=10))
+        sandbox.send_command(LEAD_LI, "invite", "rep")
+        assert "?start=" in _text(await sandbox.next_message(LEAD_LI, timeout=10))
+        sandbox.send_command(OTHER, "invite", "rep east")  # a stranger
+        assert "invite link" in _text(await sandbox.next_message(OTHER, timeout=10))
+        sandbox.open_start_link(OTHER, "not-a-real-code")
+        assert "not valid" in _text(await sandbox.next_message(OTHER, timeout=10))
+
+    _live(repo, body)
+
+
+def test_lang_switches_the_language(db_path: Path) -> None:
+    repo = Repository(open_db(db_path))
+
+    async def body(sandbox: Sandbox) -> None:
+        sandbox.send_command(LEAD_LI, "lang", "en")
+        assert "English" in _text(await sandbox.next_message(LEAD_LI, timeout=10))
+        sandbox.send_command(LEAD_LI, "lang", "fr")
+        assert "/lang" in _text(await sandbox.next_message(LEAD_LI, timeout=10))
+
+    _live(repo, body)
+    person = repo.person_by_telegram_id(LEAD_LI)
+    assert person is not None
+    assert person.lang == "en"
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-5", "99999999999999999999999"])
+def test_admin_add_refuses_bad_ids(
+    db_path: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    assert main(["admin", "add", value, "--db", str(db_path)]) == 2
+    assert "TELEGRAM_ID" in capsys.readouterr().err
