@@ -14,10 +14,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-# The bot arrives with its own issue; until then `make run` shows the product
-# working on the bundled demo organisation.
+# With TELEGRAM_BOT_TOKEN set: the real bot. Without: the demo's summary, then the
+# local sandbox (a local Bot API with the bot and the demo organisation).
 run: setup
-	$(BIN)/execoach demo
+	@if [ -n "$$TELEGRAM_BOT_TOKEN" ]; then \
+		$(BIN)/execoach run; \
+	else \
+		$(BIN)/execoach demo && echo && $(BIN)/execoach sandbox; \
+	fi
 
 lint: setup
 	$(BIN)/ruff check .

@@ -84,18 +84,34 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="run the bot (long polling)")
     _db_arg(p)
-    p.add_argument("--api-url", metavar="URL", help="another Bot API server, e.g. http://127.0.0.1:8081/bot")
+    p.add_argument(
+        "--api-url", metavar="URL", help="another Bot API server, e.g. http://127.0.0.1:8081/bot"
+    )
     p.add_argument("--token", metavar="T", help="the bot's token (default: $TELEGRAM_BOT_TOKEN)")
     p.add_argument("--lang", type=_lang_arg, help="zh or en, for messages on the command line")
     p.set_defaults(run=cmd_run, json=False)
 
     p = sub.add_parser("admin", help="name the bot's admins: admin add TELEGRAM_ID")
     p.add_argument("action", choices=["add"], help="what to do")
-    p.add_argument("telegram_id", metavar="TELEGRAM_ID", help="the admin's numeric Telegram user id")
+    p.add_argument(
+        "telegram_id", metavar="TELEGRAM_ID", help="the admin's numeric Telegram user id"
+    )
     p.add_argument("--name", default=None, help="how the bot calls them (default: Admin <id>)")
     _db_arg(p)
     _common(p)
     p.set_defaults(run=cmd_admin)
+
+    p = sub.add_parser(
+        "sandbox", help="run the product with no Telegram account (local Bot API + bot + demo)"
+    )
+    p.add_argument("--port", type=int, default=8081, help="the local Bot API's port (default 8081)")
+    p.add_argument(
+        "--db",
+        metavar="FILE",
+        help="the sandbox's own database, recreated each start (default data/sandbox.db)",
+    )
+    p.add_argument("--lang", type=_lang_arg, help="zh or en")
+    p.set_defaults(run=cmd_sandbox, json=False)
 
     p = sub.add_parser("demo", help="show the product working on the bundled demo organisation")
     p.add_argument("--scenario", metavar="FILE", help="another scenario to show instead")
@@ -218,7 +234,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         repo = Repository(open_db(args.db))
     except StoreError as exc:
         raise BadInputError(exc.message(lang)) from None
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the token
     asyncio.run(run_bot(BotSettings(token=token, api_url=args.api_url), repo))
     return EXIT_OK
@@ -246,6 +264,29 @@ def cmd_admin(args: argparse.Namespace) -> int:
         print(json.dumps({"id": person_id, "telegram_id": telegram_id, "role": "admin"}))
     else:
         print(t("cli.admin.added", lang, name=name, id=telegram_id))
+    return EXIT_OK
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    """Runs the local Bot API, the bot and the demo organisation until Ctrl-C."""
+    import asyncio
+    import logging
+    from pathlib import Path
+
+    from bot.sandbox.session import DEFAULT_DB, run_sandbox
+
+    lang: Lang = args.lang or "en"
+    if not 0 < args.port < 65536:
+        raise BadInputError(t("cli.error.bad_port", lang, value=args.port))
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        asyncio.run(run_sandbox(args.port, Path(args.db) if args.db else DEFAULT_DB, lang))
+    except OSError as exc:
+        raise BadInputError(
+            t("cli.error.port_busy", lang, port=args.port, reason=exc.strerror or exc)
+        ) from None
     return EXIT_OK
 
 

@@ -1,0 +1,72 @@
+"""`execoach sandbox`: the product with no Telegram account.
+
+The local Bot API server, the real bot connected to it over loopback HTTP, and
+the demo organisation in a fresh database; every demo person with a Telegram
+id is a sandbox user you can act as through the control interface.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import signal
+from pathlib import Path
+
+from bot.i18n import Lang, t
+
+DEFAULT_DB = Path("data") / "sandbox.db"
+
+
+async def run_sandbox(
+    port: int, db_path: Path, lang: Lang, stop: asyncio.Event | None = None
+) -> None:
+    """Runs the sandbox and the bot on the demo organisation until `stop` (or Ctrl-C)."""
+    from bot.app import BotSettings, run_bot
+    from bot.demo import bundled_scenario
+    from bot.sandbox.server import Sandbox
+    from bot.scenario import load_scenario
+    from bot.store.db import open_db
+    from bot.store.importer import import_scenario
+    from bot.store.repository import Repository
+
+    for suffix in ("", "-wal", "-shm"):  # a fresh demo every time
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    repo = Repository(open_db(db_path))
+    scenario = load_scenario(bundled_scenario())
+    import_scenario(repo, scenario)
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    async with Sandbox(port) as sandbox:
+        people = [p for p in repo.people() if p.telegram_id]
+        for person in people:
+            assert person.telegram_id is not None
+            sandbox.add_user(person.telegram_id, person.name, language_code=person.lang)
+        settings = BotSettings(token=sandbox.token, api_url=sandbox.base_url, poll_timeout=5)
+        bot = asyncio.create_task(run_bot(settings, repo, stop))
+        rep = next((p for p in people if p.role == "rep" and p.lang == lang), people[0])
+        text = (
+            "拜访8家，成交3单，销售额2.5万。明天：回访华联"
+            if lang == "zh"
+            else "Visited 7 stores, 2 orders, sales 15k. Tomorrow: call Hualian"
+        )
+        send = json.dumps({"user_id": rep.telegram_id, "text": text}, ensure_ascii=False)
+        lines = [
+            t("sandbox.ready", lang, url=sandbox.url, db=str(db_path)),
+            t(
+                "sandbox.people",
+                lang,
+                people=", ".join(f"{p.name} ({p.role}, {p.telegram_id})" for p in people),
+            ),
+            t("sandbox.send", lang),
+            f"  curl -s {sandbox.url}/control/send_text -H 'Content-Type: application/json' -d '{send}'",
+            t("sandbox.read", lang),
+            f"  curl -s '{sandbox.url}/control/last_bot_message?chat_id={rep.telegram_id}'",
+            t("sandbox.stop", lang),
+        ]
+        print("\n".join(lines), flush=True)
+        await stop.wait()
+        await asyncio.wait_for(bot, timeout=20)
