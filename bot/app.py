@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from telegram import BotCommand, BotCommandScopeDefault
@@ -27,7 +29,9 @@ from telegram.ext import (
 )
 
 from bot.commands import commands
-from bot.handlers.basics import on_error, on_other, on_unknown_command
+from bot.handlers.basics import on_error, on_other, on_stale_button, on_unknown_command
+from bot.handlers.blockers import RESOLVE, on_resolve
+from bot.handlers.leads import ACK, on_ack
 from bot.handlers.report import WITHDRAW, on_report, on_withdraw
 from bot.i18n import t
 from bot.inbox import Inbox
@@ -47,7 +51,9 @@ class BotSettings:
     poll_timeout: int = 10
 
 
-def build_application(settings: BotSettings, repo: Repository) -> Application:  # type: ignore[type-arg]
+def build_application(
+    settings: BotSettings, repo: Repository, now: Callable[[], dt.datetime] | None = None
+) -> Application:  # type: ignore[type-arg]
     """The python-telegram-bot application with every handler registered."""
     builder = (
         Application.builder()
@@ -63,12 +69,17 @@ def build_application(settings: BotSettings, repo: Repository) -> Application:  
         builder = builder.base_file_url(file_url)
     application = builder.build()
     application.bot_data.repo = repo
+    if now is not None:
+        application.bot_data.now = now
     private = filters.ChatType.PRIVATE
     for command in commands():
         application.add_handler(CommandHandler(command.name, command.handler, filters=private))
     application.add_handler(MessageHandler(private & filters.COMMAND, on_unknown_command))
     application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_report))
     application.add_handler(CallbackQueryHandler(on_withdraw, pattern=f"^{WITHDRAW}:"))
+    application.add_handler(CallbackQueryHandler(on_ack, pattern=f"^{ACK}:"))
+    application.add_handler(CallbackQueryHandler(on_resolve, pattern=f"^{RESOLVE}:"))
+    application.add_handler(CallbackQueryHandler(on_stale_button))
     application.add_handler(MessageHandler(private & ~filters.TEXT, on_other))
     application.add_error_handler(on_error)
     return application
@@ -84,7 +95,10 @@ async def publish_commands(application: Application) -> None:  # type: ignore[ty
 
 
 async def run_bot(
-    settings: BotSettings, repo: Repository, stop: asyncio.Event | None = None
+    settings: BotSettings,
+    repo: Repository,
+    stop: asyncio.Event | None = None,
+    now: Callable[[], dt.datetime] | None = None,
 ) -> None:
     """Runs the bot until `stop` is set (or SIGINT / SIGTERM)."""
     stop = stop or asyncio.Event()
@@ -92,7 +106,7 @@ async def run_bot(
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-    application = build_application(settings, repo)
+    application = build_application(settings, repo, now)
     async with application:
         await application.bot.delete_webhook()
         await publish_commands(application)

@@ -58,15 +58,24 @@ def _worse(finding: Finding, before: Mapping[str, Any], severity_before: str) ->
     return change > abs(then) * WORSE_BY if then else change > 0
 
 
-def not_in_cooldown(repo: Repository, findings: Sequence[Finding], today: dt.date) -> list[Finding]:
-    """The findings worth raising today: new ones, and old ones that got worse."""
+def cooldown_key(finding: Finding, audience: str = "") -> str:
+    """What a finding's cooldown is kept under: the finding, and whom it is for."""
+    return f"{finding.key}@{audience}" if audience else finding.key
+
+
+def not_in_cooldown(
+    repo: Repository, findings: Sequence[Finding], today: dt.date, audience: str = ""
+) -> list[Finding]:
+    """The findings worth raising today (to `audience`): new ones, and old ones that got worse."""
     settings = {team.id: team.settings for team in repo.teams()}
     out: list[Finding] = []
     for finding in findings:
         days = cooldown_days(settings.get(finding.team, {}))
         since = today - dt.timedelta(days=days - 1) if days else today + dt.timedelta(days=1)
         earlier = [
-            r for r in repo.findings(cooldown_key=finding.key, since=since) if r.found_on <= today
+            r
+            for r in repo.findings(cooldown_key=cooldown_key(finding, audience), since=since)
+            if r.found_on <= today
         ]
         if not earlier or _worse(finding, earlier[-1].evidence, earlier[-1].severity):
             out.append(finding)
@@ -74,7 +83,11 @@ def not_in_cooldown(repo: Repository, findings: Sequence[Finding], today: dt.dat
 
 
 def record(
-    repo: Repository, findings: Sequence[Finding], today: dt.date, messages: Sequence[str]
+    repo: Repository,
+    findings: Sequence[Finding],
+    today: dt.date,
+    messages: Sequence[str],
+    audience: str = "",
 ) -> list[int]:
     """Stores findings with their evidence and message; returns their ids."""
     ids = []
@@ -90,7 +103,7 @@ def record(
                     evidence=finding.evidence,
                     message=message,
                     found_on=today,
-                    cooldown_key=finding.key,
+                    cooldown_key=cooldown_key(finding, audience),
                 )
             )
     return ids

@@ -49,3 +49,12 @@ async def on_unknown_command(update: Update, context: Context) -> None:
 async def on_error(update: object, context: Context) -> None:
     """Logs the error and keeps going (the update stays in the inbox's record)."""
     log.error("error while handling an update", exc_info=context.error)
+
+
+async def on_stale_button(update: Update, context: Context) -> None:
+    """Answers a button press the bot does not know (old or forged data)."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
+    person = context.bot_data.store.person_by_telegram_id(user.id)
+    await query.answer(t("bot.button.stale", person_lang(person, update)), show_alert=True)

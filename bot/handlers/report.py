@@ -17,6 +17,7 @@ from bot.report_reply import render_reply
 from bot.services import Context
 from bot.store.repository import Repository, telegram_source_key
 from bot.store.rows import PersonRow
+from rules.model import Finding
 
 MAX_PROMPTS = 2
 WITHDRAW = "wd"
@@ -30,13 +31,13 @@ def person_lang(person: PersonRow | None, update: Update) -> Lang:
     return normalise_lang(user.language_code if user else None)
 
 
-def _today(repo: Repository, person: PersonRow) -> dt.date:
+def _today(repo: Repository, person: PersonRow, now: dt.datetime) -> dt.date:
     team = repo.team(person.team_id) if person.team_id else None
     zone = person.timezone or (team.timezone if team else None) or "Asia/Shanghai"
     try:
-        return local_today(zone)
+        return local_today(zone, now)
     except BadTimezoneError:
-        return local_today("Asia/Shanghai")
+        return local_today("Asia/Shanghai", now)
 
 
 @lru_cache(maxsize=64)
@@ -56,19 +57,15 @@ def _read(repo: Repository, person: PersonRow, text: str, today: dt.date) -> Par
     return parse_report(text, today, lexicon=lexicon)
 
 
-def _prompts(repo: Repository, person: PersonRow, today: dt.date, lang: Lang) -> list[str]:
+def _prompts(
+    repo: Repository, person: PersonRow, findings: list[Finding], today: dt.date, lang: Lang
+) -> list[str]:
     """The rule base's prompts for this rep that are not in cooldown; recorded as sent."""
-    if not person.team_id:
-        return []
-    mine = [
-        f
-        for f in run_rules_for_team(repo, person.team_id, today)
-        if f.subject == person.id and "rep" in f.audience
-    ]
-    fresh = not_in_cooldown(repo, mine, today)[:MAX_PROMPTS]
+    mine = [f for f in findings if f.subject == person.id and "rep" in f.audience]
+    fresh = not_in_cooldown(repo, mine, today, audience="rep")[:MAX_PROMPTS]
     texts = [render_prompt(f, "rep", lang, person.name) for f in fresh]
     if fresh:
-        record(repo, fresh, today, texts)
+        record(repo, fresh, today, texts, audience="rep")
     return texts
 
 
@@ -87,7 +84,7 @@ async def on_report(update: Update, context: Context) -> None:
     if not person.active:
         await message.reply_text(t("bot.inactive", lang))
         return
-    today = _today(repo, person)
+    today = _today(repo, person, context.bot_data.now())
     parsed = _read(repo, person, message.text, today)
     saved = repo.save_report(
         person.id,
@@ -102,7 +99,8 @@ async def on_report(update: Update, context: Context) -> None:
         chat_id=message.chat_id,
         message_id=message.message_id,
     )
-    prompts = _prompts(repo, person, today, lang)
+    findings = run_rules_for_team(repo, person.team_id, today) if person.team_id else []
+    prompts = _prompts(repo, person, findings, today, lang)
     edited = update.edited_message is not None
     keyboard = InlineKeyboardMarkup(
         [
@@ -116,6 +114,10 @@ async def on_report(update: Update, context: Context) -> None:
     await _answer(
         message, render_reply(parsed, lang, prompts, replaced=edited or saved.replaced), keyboard
     )
+    if person.team_id:
+        from bot.handlers.leads import notify_lead
+
+        await notify_lead(context, repo, person.team_id, findings, today)
 
 
 async def _answer(message: Message, text: str, keyboard: InlineKeyboardMarkup) -> None:

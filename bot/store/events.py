@@ -165,6 +165,13 @@ class EventsMixin(RepositoryBase):
         rows = self._rows(f"SELECT * FROM {FINDINGS}{where(clauses)} ORDER BY found_on, id", params)
         return [cv.finding(r) for r in rows]
 
+    def findings_by_ids(self, ids: Iterable[int]) -> list[FindingRow]:
+        """The findings with these ids."""
+        clause, values = is_in("id", ids)
+        return [
+            cv.finding(r) for r in self._rows(f"SELECT * FROM {FINDINGS} WHERE {clause}", [values])
+        ]
+
     def last_sent(self, cooldown_key: str) -> dt.datetime | None:
         """When a finding with this cooldown key was last sent, or None."""
         row = self._one(

@@ -31,7 +31,5 @@ __all__ = [
 ]
 
 
-class Repository(
-    PeopleMixin, TargetsMixin, ReportsMixin, BlockersMixin, EventsMixin, InvitesMixin
-):
+class Repository(PeopleMixin, TargetsMixin, ReportsMixin, BlockersMixin, EventsMixin, InvitesMixin):
     """Typed access to the execoach database."""
