@@ -35,6 +35,7 @@ from bot.handlers.leads import ACK, on_ack
 from bot.handlers.report import WITHDRAW, on_report, on_withdraw
 from bot.i18n import t
 from bot.inbox import Inbox
+from bot.jobs import schedule_reminders
 from bot.services import Services
 from bot.store.repository import Repository
 
@@ -85,13 +86,38 @@ def build_application(
     return application
 
 
-async def publish_commands(application: Application) -> None:  # type: ignore[type-arg]
-    """Publishes the command menu (per language) from the command table."""
+async def publish_commands(application: Application, repo: Repository) -> int:  # type: ignore[type-arg]
+    """Publishes the command menus from the one command table: the default menu for
+    everyone, and each member's own (by role and language) in their private chat."""
+    from telegram import BotCommandScopeChat
+    from telegram.error import TelegramError
+
+    from bot.commands import visible_to
+    from bot.i18n import normalise_lang
+
     for lang in ("en", "zh"):
-        menu = [BotCommand(c.name, t(c.help_key, lang)) for c in commands()]
+        menu = [BotCommand(c.name, t(c.help_key, lang)) for c in commands() if visible_to(c, None)]
         await application.bot.set_my_commands(
             menu, scope=BotCommandScopeDefault(), language_code=None if lang == "en" else lang
         )
+    published = 0
+    for person in repo.people(active_only=True):
+        if person.telegram_id is None:
+            continue
+        lang = normalise_lang(person.lang)
+        menu = [
+            BotCommand(c.name, t(c.help_key, lang))
+            for c in commands()
+            if visible_to(c, person.role)
+        ]
+        try:
+            await application.bot.set_my_commands(
+                menu, scope=BotCommandScopeChat(person.telegram_id)
+            )
+        except TelegramError:
+            continue  # they never opened the bot: their menu comes with /start
+        published += 1
+    return published
 
 
 async def run_bot(
@@ -109,8 +135,9 @@ async def run_bot(
     application = build_application(settings, repo, now)
     async with application:
         await application.bot.delete_webhook()
-        await publish_commands(application)
+        await publish_commands(application, repo)
         await application.start()
+        schedule_reminders(application, repo, application.bot_data.now)
         inbox = Inbox(application, repo, settings.poll_timeout)
         try:
             await inbox.run(stop)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from html import escape
 
 from telegram import Update
+from telegram.error import TelegramError
 
 from bot.commands import commands, visible_to
 from bot.handlers.report import person_lang
-from bot.i18n import t
+from bot.i18n import normalise_lang, t
 from bot.services import Context
 
 log = logging.getLogger(__name__)
@@ -47,8 +49,22 @@ async def on_unknown_command(update: Update, context: Context) -> None:
 
 
 async def on_error(update: object, context: Context) -> None:
-    """Logs the error and keeps going (the update stays in the inbox's record)."""
+    """Logs the error, tells the admins in one short line, and keeps going."""
     log.error("error while handling an update", exc_info=context.error)
+    error = context.error
+    summary = f"{type(error).__name__}: {error}"[:300] if error else "unknown error"
+    token = context.bot.token
+    summary = summary.replace(token, "<token>") if token else summary
+    for admin in context.bot_data.store.people():
+        if admin.role != "admin" or admin.telegram_id is None:
+            continue
+        try:
+            await context.bot.send_message(
+                admin.telegram_id,
+                t("bot.error.admin", normalise_lang(admin.lang), error=escape(summary)),
+            )
+        except TelegramError:
+            continue
 
 
 async def on_stale_button(update: Update, context: Context) -> None:

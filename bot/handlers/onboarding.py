@@ -8,7 +8,7 @@ from html import escape
 
 from telegram import Update
 
-from bot.handlers.report import person_lang
+from bot.handlers.report import local_day, person_lang
 from bot.i18n import normalise_lang, t
 from bot.services import Context
 from bot.store.repository import Repository
@@ -129,3 +129,33 @@ async def on_lang(update: Update, context: Context) -> None:
         return
     repo.upsert_person(person.id, person.name, person.role, team_id=person.team_id, lang=choice)
     await message.reply_text(t("bot.lang.done", normalise_lang(choice)))
+
+
+async def on_away(update: Update, context: Context) -> None:
+    """Pauses reminders for leave: /away until 2026-03-20, /away 到 3月20日."""
+    from bot.report_parser.dates import find_dates
+    from bot.report_parser.normalise import fold, normalise
+
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    repo = context.bot_data.store
+    person = repo.person_by_telegram_id(user.id)
+    lang = person_lang(person, update)
+    if person is None:
+        await message.reply_text(t("bot.unknown", lang))
+        return
+    today = local_day(repo, person, context.bot_data.now())
+    text = fold(normalise(" ".join(context.args or [])))[:200]
+    found = [d.date for d in find_dates(text, today) if d.date is not None and d.explicit]
+    if not found:
+        await message.reply_text(t("bot.away.usage", lang))
+        return
+    until = found[-1]
+    if until < today:
+        await message.reply_text(t("bot.away.past", lang))
+        return
+    repo.add_event(
+        "leave", today, person_id=person.id, text=until.isoformat(), source_key=f"leave:{person.id}"
+    )
+    await message.reply_text(t("bot.away.done", lang, date=until.isoformat()))

@@ -31,7 +31,8 @@ def person_lang(person: PersonRow | None, update: Update) -> Lang:
     return normalise_lang(user.language_code if user else None)
 
 
-def _today(repo: Repository, person: PersonRow, now: dt.datetime) -> dt.date:
+def local_day(repo: Repository, person: PersonRow, now: dt.datetime) -> dt.date:
+    """The person's local date at `now` (their zone, else their team's)."""
     team = repo.team(person.team_id) if person.team_id else None
     zone = person.timezone or (team.timezone if team else None) or "Asia/Shanghai"
     try:
@@ -84,7 +85,7 @@ async def on_report(update: Update, context: Context) -> None:
     if not person.active:
         await message.reply_text(t("bot.inactive", lang))
         return
-    today = _today(repo, person, context.bot_data.now())
+    today = local_day(repo, person, context.bot_data.now())
     parsed = _read(repo, person, message.text, today)
     saved = repo.save_report(
         person.id,

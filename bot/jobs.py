@@ -1,0 +1,131 @@
+"""Reminders on the job queue: reps who have not reported by the team's evening hear once,
+then a second nudge later; leave (/away) pauses them; the team's calendar decides the days.
+
+Jobs live in memory, so they are rebuilt from the database at every start. Each
+reminder is recorded (by person, day and kind), so a job that fires twice — a
+restart at the wrong moment — never reminds anyone twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from telegram.error import TelegramError
+from telegram.ext import Application
+
+from bot.clock import BadTimezoneError, zone
+from bot.i18n import Lang, normalise_lang, t
+from bot.plans import calendar_for
+from bot.store.repository import Repository
+
+log = logging.getLogger(__name__)
+App = Application[Any, Any, Any, Any, Any, Any]
+DEFAULT_TIMES = {"first": "18:00", "nudge": "20:00"}
+SETTING = {"first": "reminder_time", "nudge": "nudge_time"}
+DEFAULT_ZONE = "Asia/Shanghai"
+
+
+def _clock_time(value: Any, default: str) -> dt.time:
+    text = value if isinstance(value, str) else default
+    try:
+        hours, minutes = (int(part) for part in text.split(":", 1))
+        return dt.time(hours, minutes)
+    except (ValueError, TypeError):
+        hours, minutes = (int(part) for part in default.split(":", 1))
+        return dt.time(hours, minutes)
+
+
+def away_until(repo: Repository, person_id: str, today: dt.date) -> dt.date | None:
+    """The last day of the person's current leave, or None when they are not away."""
+    for event in reversed(repo.events(person_id=person_id, kinds=["leave"])):
+        try:
+            until = dt.date.fromisoformat(event.text)
+        except ValueError:
+            continue
+        if event.date <= today <= until:
+            return until
+    return None
+
+
+def due_reminders(
+    repo: Repository, team_id: str, today: dt.date, kind: str
+) -> list[tuple[str, int, Lang]]:
+    """Who should be reminded now: (person id, telegram id, language) of reps with no
+    report today, not on leave, not reminded of this kind today; [] on a day off."""
+    team = repo.team(team_id)
+    if team is None or not calendar_for(team.workdays).is_workday(today):
+        return []
+    reported = {r.person_id for r in repo.reports_between(None, today, today)}
+    out: list[tuple[str, int, Lang]] = []
+    for person in repo.people_in_team(team_id):
+        if person.role != "rep" or person.telegram_id is None or person.id in reported:
+            continue
+        if away_until(repo, person.id, today) is not None:
+            continue
+        done = repo.events(person_id=person.id, kinds=["reminder"], start=today, end=today)
+        if any(e.text == kind for e in done):
+            continue
+        out.append((person.id, person.telegram_id, normalise_lang(person.lang)))
+    return out
+
+
+async def send_reminders(
+    application: App, repo: Repository, team_id: str, now: dt.datetime, kind: str
+) -> int:
+    """Sends the reminders due at `now` (the team's local day); returns how many went out."""
+    team = repo.team(team_id)
+    if team is None:
+        return 0
+    try:
+        today = now.astimezone(zone(team.timezone or DEFAULT_ZONE)).date()
+    except BadTimezoneError:
+        today = now.astimezone(zone(DEFAULT_ZONE)).date()
+    sent = 0
+    for person_id, telegram_id, lang in due_reminders(repo, team_id, today, kind):
+        try:
+            await application.bot.send_message(telegram_id, t(f"bot.remind.{kind}", lang))
+        except TelegramError as exc:
+            log.warning("reminder to %s failed: %s", person_id, exc)
+            continue
+        repo.add_event(
+            "reminder",
+            today,
+            person_id=person_id,
+            text=kind,
+            source_key=f"reminder:{person_id}:{today}:{kind}",
+        )
+        sent += 1
+    return sent
+
+
+def schedule_reminders(
+    application: App,
+    repo: Repository,
+    now: Callable[[], dt.datetime],
+) -> int:
+    """(Re)creates every team's reminder jobs from the database; returns how many."""
+    queue = application.job_queue
+    if queue is None:
+        return 0
+    for old in queue.jobs():
+        if old.name and old.name.startswith("remind:"):
+            old.schedule_removal()
+    count = 0
+    for team in repo.teams():
+        try:
+            tz = zone(team.timezone or DEFAULT_ZONE)
+        except BadTimezoneError:
+            tz = zone(DEFAULT_ZONE)
+        for kind, default in DEFAULT_TIMES.items():
+            at = _clock_time(team.settings.get(SETTING[kind]), default).replace(tzinfo=tz)
+
+            async def remind(context: Any, team_id: str = team.id, kind: str = kind) -> None:
+                await send_reminders(application, repo, team_id, now(), kind)
+
+            # every day: the team's calendar (make-up Saturdays, holidays) decides in the job
+            queue.run_daily(remind, time=at, name=f"remind:{team.id}:{kind}")
+            count += 1
+    return count

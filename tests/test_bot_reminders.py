@@ -1,0 +1,89 @@
+"""Reminders, fired by moving the clock (not by waiting), and /away pausing them."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import BotSettings, build_application, run_bot
+from bot.demo import bundled_scenario
+from bot.jobs import due_reminders, schedule_reminders, send_reminders
+from bot.sandbox.server import Sandbox
+from bot.scenario import load_scenario
+from bot.store.db import open_db
+from bot.store.importer import import_scenario
+from bot.store.repository import Repository
+
+LIU = 9014  # 刘洋 stopped reporting on 10 March
+EVENING = dt.datetime(2026, 3, 18, 10, 0, tzinfo=dt.UTC)  # 18:00 in Shanghai, a Wednesday
+SATURDAY = dt.datetime(2026, 3, 21, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repository:
+    repo = Repository(open_db(tmp_path / "bot.db"))
+    import_scenario(repo, load_scenario(bundled_scenario()))
+    return repo
+
+
+def _text(message: dict[str, Any]) -> str:
+    return re.sub(r"<[^>]+>", "", str(message.get("text", "")))
+
+
+def test_who_is_due_follows_reports_calendar_and_leave(repo: Repository) -> None:
+    wednesday = dt.date(2026, 3, 18)
+    assert [p for p, _, _ in due_reminders(repo, "east", wednesday, "first")] == ["liu"]
+    assert due_reminders(repo, "south", wednesday, "first") == []  # everyone reported
+    assert due_reminders(repo, "east", dt.date(2026, 3, 21), "first") == []  # Saturday
+    repo.add_event("leave", wednesday, person_id="liu", text="2026-03-20", source_key="leave:liu")
+    assert due_reminders(repo, "east", wednesday, "first") == []
+    assert "liu" in [p for p, _, _ in due_reminders(repo, "east", dt.date(2026, 3, 23), "first")]
+
+
+def test_reminders_go_out_once_and_the_nudge_follows(repo: Repository) -> None:
+    async def main() -> None:
+        async with Sandbox() as sandbox:
+            sandbox.add_user(LIU, "刘洋", language_code="zh")
+            settings = BotSettings(token=sandbox.token, api_url=sandbox.base_url)
+            application = build_application(settings, repo, now=lambda: EVENING)
+            async with application:
+                assert await send_reminders(application, repo, "east", EVENING, "first") == 1
+                assert "日报" in _text(await sandbox.next_message(LIU, timeout=10))
+                assert await send_reminders(application, repo, "east", EVENING, "first") == 0
+                assert await send_reminders(application, repo, "east", EVENING, "nudge") == 1
+                assert await send_reminders(application, repo, "east", SATURDAY, "first") == 0
+                assert schedule_reminders(application, repo, lambda: EVENING) == 4
+                names = sorted(job.name or "" for job in application.job_queue.jobs())  # type: ignore[union-attr]
+                assert names == [
+                    "remind:east:first",
+                    "remind:east:nudge",
+                    "remind:south:first",
+                    "remind:south:nudge",
+                ]
+
+    asyncio.run(main())
+
+
+def test_away_pauses_reminders(repo: Repository) -> None:
+    async def main() -> None:
+        async with Sandbox() as sandbox:
+            sandbox.add_user(LIU, "刘洋", language_code="zh")
+            stop = asyncio.Event()
+            settings = BotSettings(token=sandbox.token, api_url=sandbox.base_url, poll_timeout=1)
+            task = asyncio.create_task(run_bot(settings, repo, stop, now=lambda: EVENING))
+            try:
+                sandbox.send_command(LIU, "away", "到 3月20日")
+                assert "2026-03-20" in _text(await sandbox.next_message(LIU, timeout=10))
+                sandbox.send_command(LIU, "away", "whenever")
+                assert "/away" in _text(await sandbox.next_message(LIU, timeout=10))
+            finally:
+                stop.set()
+                await asyncio.wait_for(task, timeout=15)
+
+    asyncio.run(main())
+    assert due_reminders(repo, "east", dt.date(2026, 3, 18), "first") == []
