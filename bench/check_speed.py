@@ -27,7 +27,9 @@ def run(reps: int) -> None:
     exe = Path(sys.executable).with_name("execoach")
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    proc = subprocess.run([str(exe), "check", str(path), "--json"], capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [str(exe), "check", str(path), "--json"], capture_output=True, text=True, check=True
+    )
     elapsed = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     findings = len(json.loads(proc.stdout)["findings"])

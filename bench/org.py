@@ -12,7 +12,9 @@ TODAY = dt.date(2026, 3, 18)
 START = dt.date(2025, 12, 15)
 
 
-def organisation(reps: int, seed: int = 11, text_share: float = 0.1) -> dict[str, Any]:
+def organisation(
+    reps: int, seed: int = 11, text_share: float = 0.1, start: dt.date = START
+) -> dict[str, Any]:
     """A scenario (contracts §1) with `reps` reps; a tenth of the reports are free text."""
     rng = random.Random(seed)
     people: list[dict[str, Any]] = [{"id": "boss", "name": "Boss", "role": "manager", "lang": "en"}]
@@ -20,16 +22,44 @@ def organisation(reps: int, seed: int = 11, text_share: float = 0.1) -> dict[str
     for t in range((reps + 9) // 10):
         team, lead = f"t{t}", f"lead{t}"
         people.append({"id": lead, "name": f"Lead {t}", "role": "lead", "team": team, "lang": "zh"})
-        teams.append({"id": team, "name": f"Team {t}", "lead": lead, "manager": "boss", "settings": {}})
+        teams.append(
+            {"id": team, "name": f"Team {t}", "lead": lead, "manager": "boss", "settings": {}}
+        )
         events.append({"kind": "meeting", "team": team, "date": "2026-03-16"})
         events.append({"kind": "incentive_scheme", "team": team, "date": "2026-01-05"})
     for r in range(reps):
         pid, team = f"r{r}", f"t{r // 10}"
-        people.append({"id": pid, "name": f"Rep {r}", "role": "rep", "team": team, "lang": "zh" if r % 2 else "en"})
+        people.append(
+            {
+                "id": pid,
+                "name": f"Rep {r}",
+                "role": "rep",
+                "team": team,
+                "lang": "zh" if r % 2 else "en",
+                "telegram_id": 100_000 + r,
+            }
+        )
         skill = rng.uniform(0.6, 1.3)
-        targets.append({"person": pid, "metric": "sales", "period": "2026-03", "value": 220000, "draft": 200000, "basis": "bottom_up"})
-        targets.append({"person": pid, "metric": "visits", "period": "2026-03", "value": 160, "basis": "bottom_up"})
-        day = START
+        targets.append(
+            {
+                "person": pid,
+                "metric": "sales",
+                "period": "2026-03",
+                "value": 220000,
+                "draft": 200000,
+                "basis": "bottom_up",
+            }
+        )
+        targets.append(
+            {
+                "person": pid,
+                "metric": "visits",
+                "period": "2026-03",
+                "value": 160,
+                "basis": "bottom_up",
+            }
+        )
+        day = start
         while day <= TODAY:
             if day.weekday() < 5 and rng.random() < 0.95:
                 visits, orders = rng.randint(5, 12), rng.randint(0, 4)
@@ -41,11 +71,20 @@ def organisation(reps: int, seed: int = 11, text_share: float = 0.1) -> dict[str
                     entry: dict[str, Any] = {
                         "person": pid,
                         "date": day.isoformat(),
-                        "metrics": {"visits": visits, "orders": orders, "sales": sales, "collections": sales // 2},
+                        "metrics": {
+                            "visits": visits,
+                            "orders": orders,
+                            "sales": sales,
+                            "collections": sales // 2,
+                        },
                         "next_steps": ["follow up"] if rng.random() < 0.7 else [],
                     }
                     if rng.random() < 0.03:
-                        entry["blockers"] = [rng.choice(["warehouse shipped late", "finance approval pending", "客户压价"])]
+                        entry["blockers"] = [
+                            rng.choice(
+                                ["warehouse shipped late", "finance approval pending", "客户压价"]
+                            )
+                        ]
                     reports.append(entry)
             day += dt.timedelta(days=1)
     return {

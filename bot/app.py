@@ -125,6 +125,7 @@ async def run_bot(
     repo: Repository,
     stop: asyncio.Event | None = None,
     now: Callable[[], dt.datetime] | None = None,
+    on_inbox: Callable[[Inbox], None] | None = None,
 ) -> None:
     """Runs the bot until `stop` is set (or SIGINT / SIGTERM)."""
     stop = stop or asyncio.Event()
@@ -139,6 +140,8 @@ async def run_bot(
         await application.start()
         schedule_reminders(application, repo, application.bot_data.now)
         inbox = Inbox(application, repo, settings.poll_timeout)
+        if on_inbox is not None:
+            on_inbox(inbox)  # lets a benchmark read the handling times
         try:
             await inbox.run(stop)
         finally:

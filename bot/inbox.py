@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 from telegram import Update
 from telegram.error import NetworkError, RetryAfter, TimedOut
@@ -34,6 +35,7 @@ class Inbox:
         self.repo = repo
         self.poll_timeout = poll_timeout
         self.offset: int | None = None
+        self.timings: list[float] = []  # seconds each handled update took (the last 10,000)
 
     async def drain(self) -> int:
         """Handles every pending update in order; returns how many were handled."""
@@ -41,6 +43,7 @@ class Inbox:
         while batch := self.repo.inbox_pending(limit=100):
             for row in batch:
                 update = Update.de_json(dict(row.payload), self.application.bot)
+                started = time.perf_counter()
                 try:
                     await self.application.process_update(update)
                 except Exception as exc:  # a handler bug must not stop the queue
@@ -55,6 +58,8 @@ class Inbox:
                         return handled
                     continue
                 self.repo.inbox_mark(row.update_id, "done")
+                self.timings.append(time.perf_counter() - started)
+                del self.timings[:-10_000]
                 handled += 1
         return handled
 
