@@ -91,7 +91,7 @@ async def main(reps: int, seconds: float, limits: bool) -> None:
         stop.set()
         await asyncio.wait_for(task, timeout=30)
     timings = sorted(holder[0].timings) if holder else []
-    reports = [t for t in timings]
+    reports = timings
 
     def q(p: float) -> float:
         return reports[int(p * (len(reports) - 1))] * 1000 if reports else float("nan")
