@@ -31,6 +31,7 @@ from telegram.ext import (
 from bot.commands import commands
 from bot.handlers.basics import on_error, on_other, on_stale_button, on_unknown_command
 from bot.handlers.blockers import RESOLVE, on_resolve
+from bot.handlers.dialogue import dialogue_handler
 from bot.handlers.leads import ACK, on_ack
 from bot.handlers.report import WITHDRAW, on_report, on_withdraw
 from bot.i18n import t
@@ -73,6 +74,7 @@ def build_application(
     if now is not None:
         application.bot_data.now = now
     private = filters.ChatType.PRIVATE
+    application.add_handler(dialogue_handler())  # before the free-text report handler
     for command in commands():
         application.add_handler(CommandHandler(command.name, command.handler, filters=private))
     application.add_handler(MessageHandler(private & filters.COMMAND, on_unknown_command))

@@ -35,13 +35,15 @@ def visible_to(command: Command, role: str | None) -> bool:
 
 
 def _table() -> tuple[Command, ...]:
-    from bot.handlers.basics import on_help
+    from bot.handlers.basics import on_help, on_menu_only
     from bot.handlers.blockers import on_blockers
     from bot.handlers.onboarding import on_away, on_invite, on_lang, on_start
 
     return (
         Command("start", on_start, "bot.cmd.start"),
         Command("help", on_help, "bot.cmd.help"),
+        Command("report", on_menu_only, "bot.cmd.report", ("rep", "lead")),
+        Command("cancel", on_menu_only, "bot.cmd.cancel", ("rep", "lead")),
         Command("blockers", on_blockers, "bot.cmd.blockers"),
         Command("away", on_away, "bot.cmd.away", ("rep", "lead")),
         Command("lang", on_lang, "bot.cmd.lang"),

@@ -74,3 +74,12 @@ async def on_stale_button(update: Update, context: Context) -> None:
         return
     person = context.bot_data.store.person_by_telegram_id(user.id)
     await query.answer(t("bot.button.stale", person_lang(person, update)), show_alert=True)
+
+
+async def on_menu_only(update: Update, context: Context) -> None:
+    """/cancel outside a dialogue (and /report if the dialogue did not take it): says so."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    person = context.bot_data.store.person_by_telegram_id(user.id)
+    await message.reply_text(t("bot.dialogue.nothing", person_lang(person, update)))

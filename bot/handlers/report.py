@@ -85,35 +85,53 @@ async def on_report(update: Update, context: Context) -> None:
     if not person.active:
         await message.reply_text(t("bot.inactive", lang))
         return
+    if message.forward_origin is not None:
+        await message.reply_text(t("bot.forwarded", lang))
+        return
     today = local_day(repo, person, context.bot_data.now())
     parsed = _read(repo, person, message.text, today)
+    key = telegram_source_key(message.chat_id, message.message_id)
+    await reply_after_saving(update, context, person, parsed, message.text, key, today)
+
+
+async def reply_after_saving(
+    update: Update,
+    context: Context,
+    person: PersonRow,
+    parsed: ParsedReport,
+    raw_text: str,
+    source_key: str,
+    today: dt.date,
+) -> None:
+    """Stores a read report first, then answers the rep and alerts the lead."""
+    message = update.effective_message
+    if message is None:
+        return
+    repo = context.bot_data.store
+    lang = person_lang(person, update)
     saved = repo.save_report(
         person.id,
         parsed.date,
-        message.text,
+        raw_text,
         parsed.metrics,
         parsed.blockers,
         parsed.next_steps,
         parsed.warnings,
         source="telegram",
-        source_key=telegram_source_key(message.chat_id, message.message_id),
+        source_key=source_key,
         chat_id=message.chat_id,
         message_id=message.message_id,
     )
     findings = run_rules_for_team(repo, person.team_id, today) if person.team_id else []
     prompts = _prompts(repo, person, findings, today, lang)
     edited = update.edited_message is not None
-    keyboard = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    t("bot.button.withdraw", lang), callback_data=f"{WITHDRAW}:{saved.id}"
-                )
-            ]
-        ]
+    button = InlineKeyboardButton(
+        t("bot.button.withdraw", lang), callback_data=f"{WITHDRAW}:{saved.id}"
     )
     await _answer(
-        message, render_reply(parsed, lang, prompts, replaced=edited or saved.replaced), keyboard
+        message,
+        render_reply(parsed, lang, prompts, replaced=edited or saved.replaced),
+        InlineKeyboardMarkup([[button]]),
     )
     if person.team_id:
         from bot.handlers.leads import notify_lead
