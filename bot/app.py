@@ -15,7 +15,7 @@ import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from telegram import BotCommand, BotCommandScopeDefault
+from telegram import BotCommand, BotCommandScopeDefault, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
@@ -51,6 +51,10 @@ class BotSettings:
     api_url: str | None = None  # e.g. http://127.0.0.1:8081/bot
     file_url: str | None = None
     poll_timeout: int = 10
+    webhook_url: str | None = None  # set: webhook mode (Telegram POSTs updates to it)
+    webhook_port: int = 8443
+    webhook_secret: str = ""
+    webhook_path: str = "/telegram"
 
 
 def build_application(
@@ -137,7 +141,8 @@ async def run_bot(
             loop.add_signal_handler(sig, stop.set)
     application = build_application(settings, repo, now)
     async with application:
-        await application.bot.delete_webhook()
+        if not settings.webhook_url:
+            await application.bot.delete_webhook()
         await publish_commands(application, repo)
         await application.start()
         schedule_reminders(application, repo, application.bot_data.now)
@@ -145,6 +150,39 @@ async def run_bot(
         if on_inbox is not None:
             on_inbox(inbox)  # lets a benchmark read the handling times
         try:
-            await inbox.run(stop)
+            if settings.webhook_url:
+                await _run_webhook(application, repo, settings, inbox, stop)
+            else:
+                await inbox.run(stop)
         finally:
             await application.stop()
+
+
+async def _run_webhook(
+    application: Application,  # type: ignore[type-arg]
+    repo: Repository,
+    settings: BotSettings,
+    inbox: Inbox,
+    stop: asyncio.Event,
+) -> None:
+    """Webhook mode: updates arrive by POST, are stored, then handled in order."""
+    from bot.webhook import WebhookServer
+
+    server = WebhookServer(
+        repo, settings.webhook_secret, settings.webhook_port, settings.webhook_path
+    )
+    server.start()
+    try:
+        await application.bot.set_webhook(
+            str(settings.webhook_url),
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+        await inbox.drain()
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(server.wake.wait(), timeout=1.0)
+            server.wake.clear()
+            await inbox.drain()
+    finally:
+        await server.stop()

@@ -88,6 +88,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--api-url", metavar="URL", help="another Bot API server, e.g. http://127.0.0.1:8081/bot"
     )
     p.add_argument("--token", metavar="T", help="the bot's token (default: $TELEGRAM_BOT_TOKEN)")
+    p.add_argument(
+        "--webhook-url", metavar="URL", help="webhook mode: the public HTTPS URL Telegram posts to"
+    )
+    p.add_argument(
+        "--webhook-port",
+        type=int,
+        default=8443,
+        help="the local port the webhook listens on (8443)",
+    )
+    p.add_argument(
+        "--webhook-secret",
+        metavar="S",
+        help="the secret token (default: $EXECOACH_WEBHOOK_SECRET, else generated)",
+    )
     p.add_argument("--lang", type=_lang_arg, help="zh or en, for messages on the command line")
     p.set_defaults(run=cmd_run, json=False)
 
@@ -219,6 +233,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     import asyncio
     import logging
     import re
+    import secrets
 
     from bot.app import BotSettings, run_bot
     from bot.store.db import StoreError, open_db
@@ -238,7 +253,23 @@ def cmd_run(args: argparse.Namespace) -> int:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the token
-    asyncio.run(run_bot(BotSettings(token=token, api_url=args.api_url), repo))
+    secret = (
+        args.webhook_secret
+        or os.environ.get("EXECOACH_WEBHOOK_SECRET")
+        or secrets.token_urlsafe(24)
+    )
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+        raise BadInputError(t("cli.error.bad_secret", lang))
+    if args.webhook_url and not re.match(r"https?://[^\s]+$", args.webhook_url):
+        raise BadInputError(t("cli.error.bad_url", lang, value=args.webhook_url[:60]))
+    settings = BotSettings(
+        token=token,
+        api_url=args.api_url,
+        webhook_url=args.webhook_url,
+        webhook_port=args.webhook_port,
+        webhook_secret=secret,
+    )
+    asyncio.run(run_bot(settings, repo))
     return EXIT_OK
 
 
