@@ -37,7 +37,7 @@ def visible_to(command: Command, role: str | None) -> bool:
 def _table() -> tuple[Command, ...]:
     from bot.handlers.basics import on_help, on_menu_only
     from bot.handlers.blockers import on_blockers
-    from bot.handlers.onboarding import on_away, on_invite, on_lang, on_start
+    from bot.handlers.onboarding import on_away, on_invite, on_lang, on_start, on_team
 
     return (
         Command("start", on_start, "bot.cmd.start"),
@@ -48,6 +48,7 @@ def _table() -> tuple[Command, ...]:
         Command("away", on_away, "bot.cmd.away", ("rep", "lead")),
         Command("lang", on_lang, "bot.cmd.lang"),
         Command("invite", on_invite, "bot.cmd.invite", ("lead", "manager", "admin")),
+        Command("team", on_team, "bot.cmd.team", ("manager", "admin")),
     )
 
 

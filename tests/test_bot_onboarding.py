@@ -120,3 +120,58 @@ def test_admin_add_refuses_bad_ids(
 ) -> None:
     assert main(["admin", "add", value, "--db", str(db_path)]) == 2
     assert "TELEGRAM_ID" in capsys.readouterr().err
+
+
+def test_an_admin_creates_a_team_and_groups_are_ignored(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["admin", "add", str(ADMIN), "--db", str(db_path)]) == 0
+    capsys.readouterr()
+    repo = Repository(open_db(db_path))
+
+    async def body(sandbox: Sandbox) -> None:
+        sandbox.send_command(ADMIN, "team", "north North Team")
+        assert "north" in _text(await sandbox.next_message(ADMIN, timeout=10))
+        sandbox.send_command(ADMIN, "team", "north again")
+        assert "exists" in _text(await sandbox.next_message(ADMIN, timeout=10))
+        sandbox.send_command(LEAD_LI, "team", "west")
+        assert "经理" in _text(await sandbox.next_message(LEAD_LI, timeout=10))
+        group = sandbox.add_group(-100123, "Sales chat", members=[LEAD_LI, ADMIN])
+        sandbox.send_text(LEAD_LI, "拜访8家，成交3单", chat_id=group["id"])
+        sandbox.send_command(LEAD_LI, "help", chat_id=group["id"])  # commands reach bots in groups
+        await asyncio.sleep(1.0)
+        assert sandbox.bot_messages(group["id"]) == []
+
+    _live(repo, body)
+    team = repo.team("north")
+    assert team is not None
+    assert team.name == "North Team"
+
+
+def test_an_error_is_reported_to_the_admins_and_the_bot_keeps_going(
+    db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.handlers.report as report_module
+
+    assert main(["admin", "add", str(ADMIN), "--db", str(db_path)]) == 0
+    capsys.readouterr()
+    repo = Repository(open_db(db_path))
+    calls = {"n": 0}
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("rule base exploded")
+        return []
+
+    monkeypatch.setattr(report_module, "run_rules_for_team", broken)
+
+    async def body(sandbox: Sandbox) -> None:
+        sandbox.send_text(LEAD_LI, "拜访8家，成交3单")  # 李娜 sells too: her report hits the bug
+        alert = _text(await sandbox.next_message(ADMIN, timeout=10))
+        assert "rule base exploded" in alert
+        assert sandbox.token not in alert
+        sandbox.send_text(LEAD_LI, "拜访9家，成交3单")  # the next one goes through
+        assert "已记录" in _text(await sandbox.next_message(LEAD_LI, timeout=10))
+
+    _live(repo, body)

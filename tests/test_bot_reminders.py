@@ -87,3 +87,29 @@ def test_away_pauses_reminders(repo: Repository) -> None:
 
     asyncio.run(main())
     assert due_reminders(repo, "east", dt.date(2026, 3, 18), "first") == []
+
+
+def test_leave_in_plain_words_is_not_a_report(repo: Repository) -> None:
+    async def main() -> None:
+        async with Sandbox() as sandbox:
+            sandbox.add_user(LIU, "刘洋", language_code="zh")
+            stop = asyncio.Event()
+            settings = BotSettings(token=sandbox.token, api_url=sandbox.base_url, poll_timeout=1)
+            task = asyncio.create_task(run_bot(settings, repo, stop, now=lambda: EVENING))
+            try:
+                sandbox.send_text(LIU, "请假到3月20日")
+                assert "2026-03-20" in _text(await sandbox.next_message(LIU, timeout=10))
+            finally:
+                stop.set()
+                await asyncio.wait_for(task, timeout=15)
+
+    asyncio.run(main())
+    assert "liu" not in [
+        p for p, _, _ in due_reminders(repo, "east", dt.date(2026, 3, 19), "first")
+    ]
+    telegram = [
+        r
+        for r in repo.reports_between(["liu"], dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+        if r.source == "telegram"
+    ]
+    assert telegram == []

@@ -159,3 +159,30 @@ async def on_away(update: Update, context: Context) -> None:
         "leave", today, person_id=person.id, text=until.isoformat(), source_key=f"leave:{person.id}"
     )
     await message.reply_text(t("bot.away.done", lang, date=until.isoformat()))
+
+
+async def on_team(update: Update, context: Context) -> None:
+    """Creates a team: /team ID NAME (admins; a manager creating one manages it)."""
+    import re
+
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    repo = context.bot_data.store
+    person = repo.person_by_telegram_id(user.id)
+    lang = person_lang(person, update)
+    if person is None or person.role not in ("admin", "manager"):
+        await message.reply_text(t("bot.team.not_allowed", lang))
+        return
+    args = context.args or []
+    team_id = args[0] if args else ""
+    name = " ".join(args[1:]).strip()[:60] or team_id
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", team_id):
+        await message.reply_text(t("bot.team.usage", lang))
+        return
+    if repo.team(team_id) is not None:
+        await message.reply_text(t("bot.team.exists", lang, team=escape(team_id)))
+        return
+    manager = person.id if person.role == "manager" else None
+    repo.upsert_team(team_id, name, manager_id=manager, timezone="Asia/Shanghai")
+    await message.reply_text(t("bot.team.created", lang, team=escape(team_id), name=escape(name)))

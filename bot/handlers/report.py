@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import re
 from functools import lru_cache
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import NetworkError, TimedOut
 
 import knowledge
 from bot.clock import BadTimezoneError, local_today
@@ -89,6 +92,17 @@ async def on_report(update: Update, context: Context) -> None:
         await message.reply_text(t("bot.forwarded", lang))
         return
     today = local_day(repo, person, context.bot_data.now())
+    leave_until = _leave_request(message.text, today)
+    if leave_until is not None:
+        repo.add_event(
+            "leave",
+            today,
+            person_id=person.id,
+            text=leave_until.isoformat(),
+            source_key=f"leave:{person.id}",
+        )
+        await message.reply_text(t("bot.leave.done", lang, date=leave_until.isoformat()))
+        return
     parsed = _read(repo, person, message.text, today)
     key = telegram_source_key(message.chat_id, message.message_id)
     await reply_after_saving(update, context, person, parsed, message.text, key, today)
@@ -140,7 +154,32 @@ async def reply_after_saving(
 
 
 async def _answer(message: Message, text: str, keyboard: InlineKeyboardMarkup) -> None:
-    await message.reply_text(text, reply_markup=keyboard, do_quote=False)
+    """Sends the reply; the report is already stored, so a failed send is retried."""
+    for attempt in range(3):
+        try:
+            await message.reply_text(text, reply_markup=keyboard, do_quote=False)
+            return
+        except (NetworkError, TimedOut):
+            if attempt == 2:
+                raise
+            await asyncio.sleep(0.5 * 2**attempt)
+
+
+_LEAVE = re.compile(
+    r"^\s*(?:我)?(?:请假|休假|年假|病假)(?:到|至|直到)|^\s*(?:on\s+leave|off|away)\s+(?:until|till|to)\b",
+    re.I,
+)
+
+
+def _leave_request(text: str, today: dt.date) -> dt.date | None:
+    """The last day of leave in "请假到 3月20日" / "on leave until March 20", else None."""
+    from bot.report_parser.dates import find_dates
+    from bot.report_parser.normalise import fold, normalise
+
+    if len(text) > 200 or not _LEAVE.search(normalise(text)):
+        return None
+    found = [d.date for d in find_dates(fold(normalise(text)), today) if d.date and d.explicit]
+    return found[-1] if found and found[-1] >= today else None
 
 
 async def on_withdraw(update: Update, context: Context) -> None:
