@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
@@ -253,6 +254,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the token
+    if args.webhook_url is None and args.webhook_port != 8443:
+        raise BadInputError(t("cli.error.port_without_url", lang))
+    if not 0 < args.webhook_port < 65536:
+        raise BadInputError(t("cli.error.bad_port", lang, value=args.webhook_port))
+    if args.webhook_url and not re.match(
+        r"(https://|http://(127\.0\.0\.1|localhost)[:/])", args.webhook_url
+    ):
+        raise BadInputError(t("cli.error.webhook_https", lang))
     secret = (
         args.webhook_secret
         or os.environ.get("EXECOACH_WEBHOOK_SECRET")
@@ -269,8 +278,32 @@ def cmd_run(args: argparse.Namespace) -> int:
         webhook_port=args.webhook_port,
         webhook_secret=secret,
     )
-    asyncio.run(run_bot(settings, repo))
+    from telegram.error import InvalidToken, NetworkError, TelegramError
+
+    try:
+        asyncio.run(run_bot(settings, repo))
+    except InvalidToken:
+        raise BadInputError(t("cli.error.token_refused", lang)) from None
+    except (NetworkError, TelegramError) as exc:
+        where = args.api_url or "https://api.telegram.org/bot"
+        reason = _redact(str(exc))[:120]
+        raise BadInputError(
+            t("cli.error.api_unreachable", lang, url=where[:80], reason=reason)
+        ) from None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise BadInputError(
+            t("cli.error.port_busy", lang, port=args.webhook_port, reason=reason)
+        ) from None
     return EXIT_OK
+
+
+_TOKEN = re.compile(r"\d{3,20}:[A-Za-z0-9_-]{20,}")
+
+
+def _redact(text: str) -> str:
+    """Removes anything shaped like a bot token (errors may quote URLs)."""
+    return _TOKEN.sub("<token>", text)
 
 
 def cmd_admin(args: argparse.Namespace) -> int:
@@ -304,7 +337,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     import logging
     from pathlib import Path
 
-    from bot.sandbox.session import DEFAULT_DB, run_sandbox
+    from bot.sandbox.session import DEFAULT_DB, SandboxDbError, run_sandbox
 
     lang: Lang = args.lang or "en"
     if not 0 < args.port < 65536:
@@ -314,6 +347,8 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     )
     try:
         asyncio.run(run_sandbox(args.port, Path(args.db) if args.db else DEFAULT_DB, lang))
+    except SandboxDbError as exc:
+        raise BadInputError(t("cli.error.not_sandbox_db", lang, path=str(exc))) from None
     except OSError as exc:
         raise BadInputError(
             t("cli.error.port_busy", lang, port=args.port, reason=exc.strerror or exc)
@@ -346,7 +381,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(args)
     except BadInputError as exc:
-        print(t("cli.error.bad_input", lang, reason=str(exc).splitlines()[0]), file=sys.stderr)
+        print(
+            t("cli.error.bad_input", lang, reason=_redact(str(exc).splitlines()[0])),
+            file=sys.stderr,
+        )
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
@@ -362,6 +400,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if os.environ.get("EXECOACH_DEBUG"):
             raise
-        reason = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+        reason = _redact(f"{type(exc).__name__}: {exc}".splitlines()[0])[:300]
         print(t("cli.error.internal", lang, reason=reason), file=sys.stderr)
         return EXIT_INTERNAL

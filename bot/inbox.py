@@ -42,7 +42,12 @@ class Inbox:
         handled = 0
         while batch := self.repo.inbox_pending(limit=100):
             for row in batch:
-                update = Update.de_json(dict(row.payload), self.application.bot)
+                try:
+                    update = Update.de_json(dict(row.payload), self.application.bot)
+                except (KeyError, TypeError, ValueError) as exc:
+                    log.warning("update %s cannot be read: %s", row.update_id, exc)
+                    self.repo.inbox_mark(row.update_id, "failed", f"unreadable: {exc}"[:500])
+                    continue
                 started = time.perf_counter()
                 try:
                     await self.application.process_update(update)

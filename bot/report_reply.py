@@ -10,6 +10,8 @@ from bot.i18n import Lang, t
 from bot.report_parser import ParsedReport
 from bot.report_view import format_number, metric_label, render_warning
 
+MAX_REPLY = 3500  # Telegram takes 4096 characters; HTML tags and escapes need room
+
 
 def render_reply(report: ParsedReport, lang: Lang, prompts: Sequence[str], replaced: bool) -> str:
     """The one message a rep gets back: date, figures, blockers, next steps, warnings, prompts."""
@@ -59,4 +61,5 @@ def render_reply(report: ParsedReport, lang: Lang, prompts: Sequence[str], repla
         lines.append("⚠️ " + escape(render_warning(warning, lang)))
     for prompt in prompts:
         lines.append("💡 " + escape(prompt))
-    return "\n".join(lines)
+    text = "\n".join(lines)
+    return text if len(text) <= MAX_REPLY else text[: MAX_REPLY - 1].rsplit("\n", 1)[0] + "\n…"

@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot.commands import commands, visible_to
-from bot.handlers.report import person_lang
+from bot.handlers.common import person_lang
 from bot.i18n import normalise_lang, t
 from bot.services import Context
 

@@ -6,7 +6,7 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.handlers.report import person_lang
+from bot.handlers.common import member, person_lang
 from bot.i18n import t
 from bot.services import Context
 from bot.store.repository import Repository
@@ -30,15 +30,10 @@ def _scope(repo: Repository, person: PersonRow) -> list[str]:
 
 async def on_blockers(update: Update, context: Context) -> None:
     """Lists open blockers, oldest first, each with a resolve button."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
+    who = await member(update, context)
+    if who is None:
         return
-    repo = context.bot_data.store
-    person = repo.person_by_telegram_id(user.id)
-    lang = person_lang(person, update)
-    if person is None:
-        await message.reply_text(t("bot.unknown", lang))
-        return
+    message, person, lang, repo = who.message, who.person, who.lang, who.repo
     blockers = repo.open_blockers(person_ids=_scope(repo, person))[:MAX_LISTED]
     if not blockers:
         await message.reply_text(t("bot.blockers.none", lang))
@@ -47,14 +42,16 @@ async def on_blockers(update: Update, context: Context) -> None:
     lines = [t("bot.blockers.title", lang, count=len(blockers))]
     buttons = []
     for i, b in enumerate(blockers, 1):
-        who = "" if b.person_id == person.id else f"{escape(names.get(b.person_id, b.person_id))}: "
+        owner = (
+            "" if b.person_id == person.id else f"{escape(names.get(b.person_id, b.person_id))}: "
+        )
         lines.append(
             t(
                 "bot.blockers.item",
                 lang,
                 n=i,
-                who=who,
-                text=escape(b.text),
+                who=owner,
+                text=escape(b.text if len(b.text) <= 120 else b.text[:119] + "…"),
                 times=b.times_seen,
                 since=b.first_seen.isoformat(),
             )

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 
 from bot.findings import not_in_cooldown, record
 from bot.findings_view import render_prompt, title
-from bot.handlers.report import person_lang
+from bot.handlers.common import person_lang
 from bot.i18n import normalise_lang, t
 from bot.services import Context
 from bot.store.repository import Repository
@@ -45,7 +46,9 @@ async def notify_lead(
         )
         try:
             await context.bot.send_message(
-                lead.telegram_id, f"🔔 <b>{title(finding, lang)}</b>\n{text}", reply_markup=keyboard
+                lead.telegram_id,
+                f"🔔 <b>{escape(title(finding, lang))}</b>\n{escape(text)}",
+                reply_markup=keyboard,
             )
         except TelegramError:
             continue  # the lead blocked the bot or never started it: the finding stays recorded

@@ -8,7 +8,8 @@ from html import escape
 
 from telegram import Update
 
-from bot.handlers.report import local_day, person_lang
+from bot.handlers.common import member, person_lang
+from bot.handlers.report import local_day
 from bot.i18n import normalise_lang, t
 from bot.services import Context
 from bot.store.repository import Repository
@@ -30,6 +31,8 @@ def _may_invite(repo: Repository, inviter: PersonRow, role: str, team_id: str | 
         team = repo.team(team_id) if team_id else None
         if team is None:
             return "bot.invite.no_team"
+        if role == "lead" and team.lead_id:
+            return "bot.invite.has_lead"
         if inviter.role == "lead" and team.lead_id != inviter.id:
             return "bot.invite.not_your_team"
         if inviter.role == "manager" and team.manager_id != inviter.id:
@@ -39,15 +42,10 @@ def _may_invite(repo: Repository, inviter: PersonRow, role: str, team_id: str | 
 
 async def on_invite(update: Update, context: Context) -> None:
     """Makes a single-use invite link: /invite ROLE [TEAM]."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
+    who = await member(update, context)
+    if who is None:
         return
-    repo = context.bot_data.store
-    inviter = repo.person_by_telegram_id(user.id)
-    lang = person_lang(inviter, update)
-    if inviter is None:
-        await message.reply_text(t("bot.unknown", lang))
-        return
+    message, inviter, lang, repo = who.message, who.person, who.lang, who.repo
     args = [a.strip() for a in (context.args or [])]
     role = args[0].lower() if args else ""
     team_id = args[1] if len(args) > 1 else (inviter.team_id if inviter.role == "lead" else None)
@@ -114,16 +112,11 @@ async def on_start(update: Update, context: Context) -> None:
 
 async def on_lang(update: Update, context: Context) -> None:
     """Switches the person's language: /lang zh or /lang en."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
+    who = await member(update, context)
+    if who is None:
         return
-    repo = context.bot_data.store
-    person = repo.person_by_telegram_id(user.id)
+    message, person, lang, repo = who.message, who.person, who.lang, who.repo
     choice = ((context.args or [""])[0]).lower()
-    lang = person_lang(person, update)
-    if person is None:
-        await message.reply_text(t("bot.unknown", lang))
-        return
     if choice not in ("zh", "en"):
         await message.reply_text(t("bot.lang.usage", lang))
         return
@@ -136,15 +129,10 @@ async def on_away(update: Update, context: Context) -> None:
     from bot.report_parser.dates import find_dates
     from bot.report_parser.normalise import fold, normalise
 
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
+    who = await member(update, context)
+    if who is None:
         return
-    repo = context.bot_data.store
-    person = repo.person_by_telegram_id(user.id)
-    lang = person_lang(person, update)
-    if person is None:
-        await message.reply_text(t("bot.unknown", lang))
-        return
+    message, person, lang, repo = who.message, who.person, who.lang, who.repo
     today = local_day(repo, person, context.bot_data.now())
     text = fold(normalise(" ".join(context.args or [])))[:200]
     found = [d.date for d in find_dates(text, today) if d.date is not None and d.explicit]
@@ -165,13 +153,11 @@ async def on_team(update: Update, context: Context) -> None:
     """Creates a team: /team ID NAME (admins; a manager creating one manages it)."""
     import re
 
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
+    who = await member(update, context)
+    if who is None:
         return
-    repo = context.bot_data.store
-    person = repo.person_by_telegram_id(user.id)
-    lang = person_lang(person, update)
-    if person is None or person.role not in ("admin", "manager"):
+    message, person, lang, repo = who.message, who.person, who.lang, who.repo
+    if person.role not in ("admin", "manager"):
         await message.reply_text(t("bot.team.not_allowed", lang))
         return
     args = context.args or []

@@ -14,7 +14,8 @@ import knowledge
 from bot.clock import BadTimezoneError, local_today
 from bot.findings import not_in_cooldown, record, run_rules_for_team
 from bot.findings_view import render_prompt
-from bot.i18n import Lang, normalise_lang, t
+from bot.handlers.common import person_lang
+from bot.i18n import Lang, t
 from bot.report_parser import Lexicon, ParsedReport, parse_report
 from bot.report_reply import render_reply
 from bot.services import Context
@@ -24,14 +25,6 @@ from rules.model import Finding
 
 MAX_PROMPTS = 2
 WITHDRAW = "wd"
-
-
-def person_lang(person: PersonRow | None, update: Update) -> Lang:
-    """The person's language, else their Telegram client's."""
-    if person and person.lang:
-        return normalise_lang(person.lang)
-    user = update.effective_user
-    return normalise_lang(user.language_code if user else None)
 
 
 def local_day(repo: Repository, person: PersonRow, now: dt.datetime) -> dt.date:
@@ -88,6 +81,9 @@ async def on_report(update: Update, context: Context) -> None:
     if not person.active:
         await message.reply_text(t("bot.inactive", lang))
         return
+    if person.role not in ("rep", "lead"):
+        await message.reply_text(t("bot.reports_from_field", lang))
+        return
     if message.forward_origin is not None:
         await message.reply_text(t("bot.forwarded", lang))
         return
@@ -104,6 +100,9 @@ async def on_report(update: Update, context: Context) -> None:
         await message.reply_text(t("bot.leave.done", lang, date=leave_until.isoformat()))
         return
     parsed = _read(repo, person, message.text, today)
+    if not (parsed.metrics or parsed.blockers or parsed.next_steps):
+        await message.reply_text(t("bot.not_a_report", lang))  # nothing stored, no garbage
+        return
     key = telegram_source_key(message.chat_id, message.message_id)
     await reply_after_saving(update, context, person, parsed, message.text, key, today)
 
@@ -176,8 +175,10 @@ def _leave_request(text: str, today: dt.date) -> dt.date | None:
     from bot.report_parser.dates import find_dates
     from bot.report_parser.normalise import fold, normalise
 
-    if len(text) > 200 or not _LEAVE.search(normalise(text)):
+    if len(text) > 40 or not _LEAVE.search(normalise(text)):
         return None
+    if re.search(r"\d+\s*(?:家|单|个|笔|次|stores?|visits?|orders?|calls?)", text, re.I):
+        return None  # figures: a report that mentions a trip, not a leave request
     found = [d.date for d in find_dates(fold(normalise(text)), today) if d.date and d.explicit]
     return found[-1] if found and found[-1] >= today else None
 

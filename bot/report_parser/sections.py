@@ -29,6 +29,7 @@ _INLINE_MARK = re.compile(
     r"(?:(?<=^)|(?<=[\s，,；;。]))(?:\d{1,2}[、)）]|\d{1,2}\.(?!\d)|[(（]\d{1,2}[)）]|[①-⑳])\s*"
 )
 _SPLIT = re.compile(r"[；;]")
+MAX_ITEM = 200  # characters: a blocker or a next step is a line, not an essay
 _TRIM = " \t\n。.;；,，、:：-—–"
 _NOTHING = {
     "无",
@@ -176,7 +177,7 @@ def split_items(content: str) -> list[str]:
         for piece in pieces:
             item = _BULLET.sub("", piece, count=1).strip(_TRIM)
             if item and item.lower() not in _NOTHING:
-                items.append(item)
+                items.append(item if len(item) <= MAX_ITEM else item[: MAX_ITEM - 1] + "…")
     return items
 
 

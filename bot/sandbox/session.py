@@ -9,13 +9,39 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import json
 import signal
+import time
 from pathlib import Path
 
 from bot.i18n import Lang, t
+from bot.store.repository import Repository
 
 DEFAULT_DB = Path("data") / "sandbox.db"
+MARKER = "sandbox:marker"
+
+
+class SandboxDbError(ValueError):
+    """The --db file holds something other than a sandbox's database."""
+
+
+def _fresh_database(db_path: Path) -> Repository:
+    """A new sandbox database; an existing file is replaced only if it was a sandbox's."""
+    from bot.store.db import StoreError, open_db, open_readonly
+
+    if db_path.exists():
+        try:
+            old = Repository(open_readonly(db_path))
+            mine = any(e.source_key == MARKER for e in old.events(kinds=["sandbox"]))
+            old.db.close()
+        except StoreError:
+            mine = False
+        if not mine:
+            raise SandboxDbError(str(db_path))
+    for suffix in ("", "-wal", "-shm"):  # a fresh demo every time
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    return Repository(open_db(db_path))
 
 
 async def run_sandbox(
@@ -26,27 +52,37 @@ async def run_sandbox(
     from bot.demo import bundled_scenario
     from bot.sandbox.server import Sandbox
     from bot.scenario import load_scenario
-    from bot.store.db import open_db
     from bot.store.importer import import_scenario
-    from bot.store.repository import Repository
 
-    for suffix in ("", "-wal", "-shm"):  # a fresh demo every time
-        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-    repo = Repository(open_db(db_path))
     scenario = load_scenario(bundled_scenario())
+    sandbox = Sandbox(port)
+    await sandbox.start()  # the port first: a second sandbox must not touch the first one's files
+    try:
+        repo = _fresh_database(db_path)
+    except SandboxDbError:
+        await sandbox.stop()
+        raise
     import_scenario(repo, scenario)
+    repo.add_event("sandbox", scenario.today, text="execoach sandbox", source_key=MARKER)
+    # the demo's own day (its reports are from March 2026), so the coaching shows
+    started = time.monotonic()
+    base = dt.datetime.combine(scenario.today, dt.time(4, 0), dt.UTC)
+
+    def now() -> dt.datetime:
+        return base + dt.timedelta(seconds=time.monotonic() - started)
+
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-    async with Sandbox(port) as sandbox:
+    async with sandbox:
         people = [p for p in repo.people() if p.telegram_id]
         for person in people:
             assert person.telegram_id is not None
             sandbox.add_user(person.telegram_id, person.name, language_code=person.lang)
         settings = BotSettings(token=sandbox.token, api_url=sandbox.base_url, poll_timeout=5)
-        bot = asyncio.create_task(run_bot(settings, repo, stop))
+        bot = asyncio.create_task(run_bot(settings, repo, stop, now=now))
         rep = next((p for p in people if p.role == "rep" and p.lang == lang), people[0])
         text = (
             "拜访8家，成交3单，销售额2.5万。明天：回访华联"

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from bot.store.base import RepositoryBase
-from bot.store.tables import INVITES, PEOPLE
+from bot.store.tables import INVITES, PEOPLE, TEAMS
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,4 +76,9 @@ class InvitesMixin(RepositoryBase):
                 f"UPDATE {INVITES} SET used_by = ?, used_at = ? WHERE code = ? AND used_by IS NULL",
                 [person_id, self._stamp(), code],
             )
+            if found.role == "lead" and found.team_id:
+                self.db.execute(
+                    f"UPDATE {TEAMS} SET lead_id = ? WHERE id = ? AND lead_id IS NULL",
+                    [person_id, found.team_id],
+                )
         return found
