@@ -250,3 +250,20 @@ def test_a_team_can_add_its_own_metric() -> None:
     report = parse_report("拜访5家，陈列3个", WED, lexicon=lex)
     assert report.metrics == {"visits": 5, "displays": 3}
     assert parse_report("拜访5家，陈列3个", WED).metrics == {"visits": 5}
+
+
+@pytest.mark.parametrize(
+    ("text", "metrics"),
+    [
+        ("sales 10^30", {}),  # a power is not a figure
+        ("sales \x1b[31m5k", {"sales": 5000}),  # a pasted terminal colour code is not 31m
+    ],
+)
+def test_powers_and_escape_codes_are_not_figures(text: str, metrics: dict[str, float]) -> None:
+    assert read(text)[1] == metrics
+
+
+def test_traditional_and_simplified_blockers_are_one_blocker() -> None:
+    from bot.store.blockers import blocker_key
+
+    assert blocker_key("倉庫發貨慢") == blocker_key("仓库发货慢")

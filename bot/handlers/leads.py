@@ -6,12 +6,13 @@ A high-severity finding sent to a lead is recorded as an escalation; pressing
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Sequence
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 
 from bot.findings import not_in_cooldown, record
 from bot.findings_view import render_prompt, title
@@ -93,4 +94,5 @@ async def on_ack(update: Update, context: Context) -> None:
         source_key=f"ack:{finding.id}",
     )
     await query.answer(t("bot.ack.done", lang))
-    await query.edit_message_reply_markup(reply_markup=None)
+    with contextlib.suppress(BadRequest):  # already without buttons, or too old to edit
+        await query.edit_message_reply_markup(reply_markup=None)

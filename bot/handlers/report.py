@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import re
 from functools import lru_cache
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import NetworkError, TimedOut
+from telegram.error import BadRequest, NetworkError, TimedOut
 
 import knowledge
 from bot.clock import BadTimezoneError, local_today
@@ -201,4 +202,5 @@ async def on_withdraw(update: Update, context: Context) -> None:
         return
     repo.withdraw_report(report.id)
     await query.answer(t("bot.withdraw.done", lang))
-    await query.edit_message_reply_markup(reply_markup=None)
+    with contextlib.suppress(BadRequest):  # already without buttons, or too old to edit
+        await query.edit_message_reply_markup(reply_markup=None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import cache
 from typing import Protocol
@@ -44,8 +45,12 @@ def _has_cjk(text: str) -> bool:
     return any(lo <= ch <= hi for ch in text)
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[@-_]")
+
+
 def normalise_width(text: str) -> str:
     """Line breaks, full-width characters and invisible characters made plain."""
+    text = _ANSI.sub("", text)  # terminal colour codes pasted along: "\x1b[31m" is not 31m
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_WIDTH)
     text = "".join(
         ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")

@@ -73,7 +73,7 @@ _LONE = {"万", "千", "百", "亿", "千万", "万万", "十", "点"}
 # A number stuck to letters is a code (A3, 4S店, W11), not a quantity.
 _CODE_BEFORE = re.compile(r"[a-z_]$")
 _CODE_LABEL = re.compile(r"(?:号|编号|店号|单号|工号|货号|no\.?|#|id|code|sku)\s*[:：]?\s*$")
-_CODE_AFTER = re.compile(r"^[a-z_%‰]")
+_CODE_AFTER = re.compile(r"^(?:[a-z_%‰]|\^|\*\*|e\d)")
 
 
 def _scale_value(match: re.Match[str]) -> tuple[float, bool]:

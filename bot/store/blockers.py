@@ -13,8 +13,11 @@ from bot.store.tables import BLOCKER_REPORTS, BLOCKERS, REPORTS, is_in, match, w
 
 
 def blocker_key(text: str) -> str:
-    """The normalised form two wordings of one blocker share (case, width, punctuation)."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
+    """The normalised form two wordings of one blocker share (case, width, punctuation,
+    traditional or simplified characters)."""
+    from bot.report_parser.normalise import normalise
+
+    folded = unicodedata.normalize("NFKC", normalise(text)).casefold()
     return "".join(ch for ch in folded if ch.isalnum())[:200]
 
 
