@@ -83,6 +83,7 @@ def build_application(
         application.add_handler(CommandHandler(command.name, command.handler, filters=private))
     application.add_handler(MessageHandler(private & filters.COMMAND, on_unknown_command))
     application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_report))
+    application.add_handler(MessageHandler(private & filters.CAPTION, on_report))
     application.add_handler(CallbackQueryHandler(on_withdraw, pattern=f"^{WITHDRAW}:"))
     application.add_handler(CallbackQueryHandler(on_ack, pattern=f"^{ACK}:"))
     application.add_handler(CallbackQueryHandler(on_resolve, pattern=f"^{RESOLVE}:"))

@@ -63,7 +63,9 @@ def _live(repo: Repository, body: Callable[[Sandbox], Awaitable[None]]) -> None:
 
 
 def _telegram_reports(repo: Repository, person: str) -> list[Any]:
-    rows = repo.reports_between([person], dt.date(2000, 1, 1), dt.date(2999, 1, 1))
+    rows = repo.reports_between(
+        [person], dt.date(2000, 1, 1), dt.date(2999, 1, 1), include_withdrawn=True
+    )
     return [r for r in rows if r.source == "telegram"]
 
 
@@ -230,3 +232,39 @@ def test_the_sandbox_will_not_replace_a_database_that_is_not_its_own(
     assert proc.returncode == 2
     assert "sandbox" in proc.stderr
     assert live.read_bytes() == before
+
+
+def test_an_edit_keeps_the_report_on_its_day_and_a_withdrawn_one_stays_withdrawn(
+    repo: Repository,
+) -> None:
+    clock = {"now": NOON - dt.timedelta(days=1)}  # sent on 17 March
+
+    async def run() -> None:
+        async with Sandbox() as sandbox:
+            sandbox.add_user(TOM, "Tom", language_code="en")
+            stop = asyncio.Event()
+            settings = BotSettings(token=sandbox.token, api_url=sandbox.base_url, poll_timeout=1)
+            task = asyncio.create_task(run_bot(settings, repo, stop, now=lambda: clock["now"]))
+            try:
+                sent = sandbox.send_text(TOM, "Visited 6 stores, 1 order")
+                reply = await sandbox.next_message(TOM, timeout=10)
+                clock["now"] = NOON  # edited the next day
+                sandbox.edit_text(TOM, sent["message_id"], "Visited 7 stores, 1 order")
+                assert "updated" in _text(await sandbox.next_message(TOM, timeout=10))
+                data = reply["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+                query = sandbox.press_button(TOM, reply["message_id"], data=data)
+                await sandbox.wait_for_answer(query["id"], timeout=10)
+                sandbox.edit_text(TOM, sent["message_id"], "Visited 9 stores, 1 order")
+                assert "withdrawn" in _text(await sandbox.next_message(TOM, timeout=10))
+                sandbox.send_photo(TOM, b"not really a picture", caption="Visited 5 stores, 2 orders")
+                assert "saved" in _text(await sandbox.next_message(TOM, timeout=10))
+            finally:
+                stop.set()
+                await asyncio.wait_for(task, timeout=15)
+
+    asyncio.run(run())
+    reports = _telegram_reports(repo, "tom")
+    edited = next(r for r in reports if r.withdrawn)
+    assert edited.report_date == dt.date(2026, 3, 17)
+    assert dict(edited.metrics) == {"visits": 7, "orders": 1}
+    assert any(dict(r.metrics) == {"visits": 5, "orders": 2} for r in reports)

@@ -71,7 +71,8 @@ async def on_report(update: Update, context: Context) -> None:
     """Stores the report and answers with what was read and what to do."""
     message = update.effective_message
     user = update.effective_user
-    if message is None or user is None or message.text is None:
+    text = (message.text or message.caption) if message else None  # a photo's caption too
+    if message is None or user is None or text is None:
         return
     repo = context.bot_data.store
     person = repo.person_by_telegram_id(user.id)
@@ -88,8 +89,15 @@ async def on_report(update: Update, context: Context) -> None:
     if message.forward_origin is not None:
         await message.reply_text(t("bot.forwarded", lang))
         return
-    today = local_day(repo, person, context.bot_data.now())
-    leave_until = _leave_request(message.text, today)
+    key = telegram_source_key(message.chat_id, message.message_id)
+    earlier = repo.report_by_source_key(key) if update.edited_message is not None else None
+    if earlier is not None and earlier.withdrawn:
+        await message.reply_text(t("bot.report.withdrawn_edit", lang))
+        return
+    # an edit is read as of the day the message was first sent, so it stays on its day
+    sent_at = earlier.received_at if earlier is not None else context.bot_data.now()
+    today = local_day(repo, person, sent_at)
+    leave_until = _leave_request(text, today) if earlier is None else None
     if leave_until is not None:
         repo.add_event(
             "leave",
@@ -100,12 +108,11 @@ async def on_report(update: Update, context: Context) -> None:
         )
         await message.reply_text(t("bot.leave.done", lang, date=leave_until.isoformat()))
         return
-    parsed = _read(repo, person, message.text, today)
+    parsed = _read(repo, person, text, today)
     if not (parsed.metrics or parsed.blockers or parsed.next_steps):
         await message.reply_text(t("bot.not_a_report", lang))  # nothing stored, no garbage
         return
-    key = telegram_source_key(message.chat_id, message.message_id)
-    await reply_after_saving(update, context, person, parsed, message.text, key, today)
+    await reply_after_saving(update, context, person, parsed, text, key, today)
 
 
 async def reply_after_saving(
@@ -135,6 +142,7 @@ async def reply_after_saving(
         source_key=source_key,
         chat_id=message.chat_id,
         message_id=message.message_id,
+        received_at=None if update.edited_message is not None else context.bot_data.now(),
     )
     findings = run_rules_for_team(repo, person.team_id, today) if person.team_id else []
     prompts = _prompts(repo, person, findings, today, lang)
