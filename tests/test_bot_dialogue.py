@@ -3,22 +3,15 @@ forwarded messages are not reports."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import re
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.app import BotSettings, run_bot
-from bot.demo import bundled_scenario
 from bot.sandbox.server import Sandbox
-from bot.scenario import load_scenario
-from bot.store.db import open_db
-from bot.store.importer import import_scenario
 from bot.store.repository import Repository
+from tests.helpers.bot import Body, demo_repo, run_with_bot, text_of
 
 ZHANG = 9011  # targeted on visits, sales and new outlets in March
 NOON = dt.datetime(2026, 3, 18, 4, 0, tzinfo=dt.UTC)
@@ -26,29 +19,14 @@ NOON = dt.datetime(2026, 3, 18, 4, 0, tzinfo=dt.UTC)
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Repository:
-    repo = Repository(open_db(tmp_path / "bot.db"))
-    import_scenario(repo, load_scenario(bundled_scenario()))
-    return repo
+    return demo_repo(tmp_path / "bot.db")
 
 
-def _text(message: dict[str, Any]) -> str:
-    return re.sub(r"<[^>]+>", "", str(message.get("text", "")))
+USERS = ((ZHANG, "张伟", "zh"),)
 
 
-def _live(repo: Repository, body: Callable[[Sandbox], Awaitable[None]]) -> None:
-    async def run() -> None:
-        async with Sandbox() as sandbox:
-            sandbox.add_user(ZHANG, "张伟", language_code="zh")
-            stop = asyncio.Event()
-            settings = BotSettings(token=sandbox.token, api_url=sandbox.base_url, poll_timeout=1)
-            task = asyncio.create_task(run_bot(settings, repo, stop, now=lambda: NOON))
-            try:
-                await body(sandbox)
-            finally:
-                stop.set()
-                await asyncio.wait_for(task, timeout=15)
-
-    asyncio.run(run())
+def _live(repo: Repository, body: Body) -> None:
+    run_with_bot(repo, USERS, body, now=lambda: NOON)
 
 
 def _dialogue_reports(repo: Repository) -> list[Any]:
@@ -60,23 +38,23 @@ def test_a_guided_report_asks_each_targeted_metric_then_stores_once(repo: Reposi
     async def body(sandbox: Sandbox) -> None:
         sandbox.send_command(ZHANG, "report")
         ask = await sandbox.next_message(ZHANG, timeout=10)
-        assert "拜访" in _text(ask)  # visits first, in the knowledge base's order
+        assert "拜访" in text_of(ask)  # visits first, in the knowledge base's order
         sandbox.press_button(ZHANG, ask["message_id"], text="8")
         ask = await sandbox.next_message(ZHANG, timeout=10)
-        assert "销售额" in _text(ask)
+        assert "销售额" in text_of(ask)
         sandbox.send_text(ZHANG, "很多")  # not a number: asked again
-        assert "数字" in _text(await sandbox.next_message(ZHANG, timeout=10))
+        assert "数字" in text_of(await sandbox.next_message(ZHANG, timeout=10))
         ask = await sandbox.next_message(ZHANG, timeout=10)
         sandbox.send_text(ZHANG, "2.5万")
         ask = await sandbox.next_message(ZHANG, timeout=10)
-        assert "新网点" in _text(ask)
+        assert "新网点" in text_of(ask)
         sandbox.press_button(ZHANG, ask["message_id"], text="跳过")
         ask = await sandbox.next_message(ZHANG, timeout=10)
-        assert "卡点" in _text(ask)
+        assert "卡点" in text_of(ask)
         sandbox.send_text(ZHANG, "仓库发货慢")
         ask = await sandbox.next_message(ZHANG, timeout=10)
         sandbox.press_button(ZHANG, ask["message_id"], text="无")
-        reply = _text(await sandbox.next_message(ZHANG, timeout=10))
+        reply = text_of(await sandbox.next_message(ZHANG, timeout=10))
         assert "已记录" in reply
         assert "拜访 8" in reply
         assert "销售额 2.5万" in reply
@@ -92,11 +70,11 @@ def test_cancel_stores_nothing_and_forwarded_messages_are_not_reports(repo: Repo
         sandbox.send_command(ZHANG, "report")
         await sandbox.next_message(ZHANG, timeout=10)
         sandbox.send_command(ZHANG, "cancel")
-        assert "没有保存" in _text(await sandbox.next_message(ZHANG, timeout=10))
+        assert "没有保存" in text_of(await sandbox.next_message(ZHANG, timeout=10))
         sandbox.send_command(ZHANG, "cancel")
-        assert "/report" in _text(await sandbox.next_message(ZHANG, timeout=10))
+        assert "/report" in text_of(await sandbox.next_message(ZHANG, timeout=10))
         sandbox.forward(ZHANG, text="拜访20家，成交10单", hidden_name="别人")
-        assert "转发" in _text(await sandbox.next_message(ZHANG, timeout=10))
+        assert "转发" in text_of(await sandbox.next_message(ZHANG, timeout=10))
 
     _live(repo, body)
     assert _dialogue_reports(repo) == []

@@ -8,20 +8,16 @@ import datetime as dt
 import re
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.app import BotSettings, build_application, run_bot
-from bot.demo import bundled_scenario
 from bot.inbox import Inbox
 from bot.sandbox.server import Sandbox
-from bot.scenario import load_scenario
-from bot.store.db import open_db
-from bot.store.importer import import_scenario
 from bot.store.repository import Repository
+from tests.helpers.bot import Body, demo_repo, free_port, run_with_bot, text_of
 
 ZHANG, MANAGER, TOM, LEAD_MIKE, ADMIN, NEW_LEAD = 9011, 9001, 9022, 9003, 424242, 737373
 NOON = dt.datetime(2026, 3, 18, 4, 0, tzinfo=dt.UTC)
@@ -29,37 +25,21 @@ NOON = dt.datetime(2026, 3, 18, 4, 0, tzinfo=dt.UTC)
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Repository:
-    repo = Repository(open_db(tmp_path / "bot.db"))
-    import_scenario(repo, load_scenario(bundled_scenario()))
-    return repo
+    return demo_repo(tmp_path / "bot.db")
 
 
-def _text(message: dict[str, Any]) -> str:
-    return re.sub(r"<[^>]+>", "", str(message.get("text", "")))
+USERS = (
+    (ZHANG, "张伟", "zh"),
+    (MANAGER, "王强", "zh"),
+    (TOM, "Tom", "en"),
+    (LEAD_MIKE, "Mike", "en"),
+    (ADMIN, "Ada", "en"),
+    (NEW_LEAD, "Lena", "en"),
+)
 
 
-def _live(repo: Repository, body: Callable[[Sandbox], Awaitable[None]]) -> None:
-    async def run() -> None:
-        async with Sandbox() as sandbox:
-            for uid, name, lang in (
-                (ZHANG, "张伟", "zh"),
-                (MANAGER, "王强", "zh"),
-                (TOM, "Tom", "en"),
-                (LEAD_MIKE, "Mike", "en"),
-                (ADMIN, "Ada", "en"),
-                (NEW_LEAD, "Lena", "en"),
-            ):
-                sandbox.add_user(uid, name, language_code=lang)
-            stop = asyncio.Event()
-            settings = BotSettings(token=sandbox.token, api_url=sandbox.base_url, poll_timeout=1)
-            task = asyncio.create_task(run_bot(settings, repo, stop, now=lambda: NOON))
-            try:
-                await body(sandbox)
-            finally:
-                stop.set()
-                await asyncio.wait_for(task, timeout=15)
-
-    asyncio.run(run())
+def _live(repo: Repository, body: Body) -> None:
+    run_with_bot(repo, USERS, body, now=lambda: NOON)
 
 
 def _telegram_reports(repo: Repository, person: str) -> list[Any]:
@@ -73,9 +53,9 @@ def test_garbage_is_answered_not_stored(repo: Repository) -> None:
     async def body(sandbox: Sandbox) -> None:
         for junk in ("😀😀👍", ".", "How are we doing this month?", "\u200b\u00a0"):
             sandbox.send_text(ZHANG, junk)
-            assert "日报" in _text(await sandbox.next_message(ZHANG, timeout=10))
+            assert "日报" in text_of(await sandbox.next_message(ZHANG, timeout=10))
         sandbox.send_text(MANAGER, "拜访8家，成交3单")  # a manager's text is not a report
-        assert "/help" in _text(await sandbox.next_message(MANAGER, timeout=10))
+        assert "/help" in text_of(await sandbox.next_message(MANAGER, timeout=10))
 
     _live(repo, body)
     assert _telegram_reports(repo, "zhang") == []
@@ -85,7 +65,7 @@ def test_garbage_is_answered_not_stored(repo: Repository) -> None:
 def test_a_trip_with_figures_is_a_report_not_leave(repo: Repository) -> None:
     async def body(sandbox: Sandbox) -> None:
         sandbox.send_text(TOM, "off to Hualian 3/20: visited 6 stores, 2 orders")
-        assert "saved" in _text(await sandbox.next_message(TOM, timeout=10))
+        assert "saved" in text_of(await sandbox.next_message(TOM, timeout=10))
 
     _live(repo, body)
     assert [dict(r.metrics) for r in _telegram_reports(repo, "tom")] == [{"visits": 6, "orders": 2}]
@@ -120,15 +100,15 @@ def test_an_invited_lead_leads_the_team_and_a_second_lead_is_refused(
         sandbox.send_command(ADMIN, "team", "north North")
         await sandbox.next_message(ADMIN, timeout=10)
         sandbox.send_command(ADMIN, "invite", "lead north")
-        link = _text(await sandbox.next_message(ADMIN, timeout=10))
+        link = text_of(await sandbox.next_message(ADMIN, timeout=10))
         code = re.search(r"\?start=([A-Za-z0-9_-]+)", link)
         assert code, link
         sandbox.open_start_link(NEW_LEAD, code.group(1))
         await sandbox.next_message(NEW_LEAD, timeout=10)
         sandbox.send_command(NEW_LEAD, "invite", "rep")
-        assert "?start=" in _text(await sandbox.next_message(NEW_LEAD, timeout=10))
+        assert "?start=" in text_of(await sandbox.next_message(NEW_LEAD, timeout=10))
         sandbox.send_command(ADMIN, "invite", "lead north")
-        assert "already has a lead" in _text(await sandbox.next_message(ADMIN, timeout=10))
+        assert "already has a lead" in text_of(await sandbox.next_message(ADMIN, timeout=10))
 
     _live(repo, body)
     team = repo.team("north")
@@ -209,21 +189,13 @@ def test_an_unreachable_api_is_a_clear_error_without_the_token(tmp_path: Path) -
     assert "Traceback" not in proc.stderr
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_the_sandbox_will_not_replace_a_database_that_is_not_its_own(
     repo: Repository, tmp_path: Path
 ) -> None:
     live = tmp_path / "bot.db"
     before = live.read_bytes()
     proc = subprocess.run(
-        [sys.executable, "-m", "bot", "sandbox", "--port", str(_free_port()), "--db", str(live)],
+        [sys.executable, "-m", "bot", "sandbox", "--port", str(free_port()), "--db", str(live)],
         capture_output=True,
         text=True,
         timeout=60,
@@ -250,14 +222,16 @@ def test_an_edit_keeps_the_report_on_its_day_and_a_withdrawn_one_stays_withdrawn
                 reply = await sandbox.next_message(TOM, timeout=10)
                 clock["now"] = NOON  # edited the next day
                 sandbox.edit_text(TOM, sent["message_id"], "Visited 7 stores, 1 order")
-                assert "updated" in _text(await sandbox.next_message(TOM, timeout=10))
+                assert "updated" in text_of(await sandbox.next_message(TOM, timeout=10))
                 data = reply["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
                 query = sandbox.press_button(TOM, reply["message_id"], data=data)
                 await sandbox.wait_for_answer(query["id"], timeout=10)
                 sandbox.edit_text(TOM, sent["message_id"], "Visited 9 stores, 1 order")
-                assert "withdrawn" in _text(await sandbox.next_message(TOM, timeout=10))
-                sandbox.send_photo(TOM, b"not really a picture", caption="Visited 5 stores, 2 orders")
-                assert "saved" in _text(await sandbox.next_message(TOM, timeout=10))
+                assert "withdrawn" in text_of(await sandbox.next_message(TOM, timeout=10))
+                sandbox.send_photo(
+                    TOM, b"not really a picture", caption="Visited 5 stores, 2 orders"
+                )
+                assert "saved" in text_of(await sandbox.next_message(TOM, timeout=10))
             finally:
                 stop.set()
                 await asyncio.wait_for(task, timeout=15)

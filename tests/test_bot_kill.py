@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -24,16 +23,11 @@ from bot.scenario import load_scenario
 from bot.store.db import open_db
 from bot.store.importer import import_scenario
 from bot.store.repository import Repository
+from tests.helpers.bot import free_port
 
 REPS = [(9011, "张伟", "zh"), (9012, "陈静", "zh"), (9021, "Amy", "en"), (9022, "Tom", "en")]
 TOKEN = "7000000001:AAsandbox-token-for-local-tests-only"
 PER_REP = 6
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _control(port: int, name: str, body: dict[str, Any] | None = None, query: str = "") -> Any:
@@ -75,7 +69,7 @@ def _bot(port: int, db: Path) -> subprocess.Popen[bytes]:
 def test_sigkill_while_reports_are_in_flight_loses_and_doubles_nothing(tmp_path: Path) -> None:
     db = tmp_path / "bot.db"
     import_scenario(Repository(open_db(db)), load_scenario(bundled_scenario()))
-    port = _port()
+    port = free_port()
     users = [arg for uid, name, lang in REPS for arg in ("--user", f"{uid}:{name}:{lang}")]
     sandbox = subprocess.Popen(
         [sys.executable, "-m", "bot.sandbox", "--port", str(port), *users],

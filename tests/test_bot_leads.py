@@ -8,20 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import re
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from bot.app import BotSettings, run_bot
-from bot.demo import bundled_scenario
 from bot.sandbox.server import Sandbox
-from bot.scenario import load_scenario
-from bot.store.db import open_db
-from bot.store.importer import import_scenario
 from bot.store.repository import Repository
+from tests.helpers.bot import Body, demo_repo, run_with_bot, text_of
 
 ZHANG, LEAD_LI, TOM, LEAD_MIKE, AMY = 9011, 9002, 9022, 9003, 9021
 DEMO_NOON = dt.datetime(2026, 3, 18, 4, 0, tzinfo=dt.UTC)  # 12:00 in Shanghai
@@ -29,46 +22,30 @@ DEMO_NOON = dt.datetime(2026, 3, 18, 4, 0, tzinfo=dt.UTC)  # 12:00 in Shanghai
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Repository:
-    repo = Repository(open_db(tmp_path / "bot.db"))
-    import_scenario(repo, load_scenario(bundled_scenario()))
-    return repo
+    return demo_repo(tmp_path / "bot.db")
 
 
-def _text(message: dict[str, Any]) -> str:
-    return re.sub(r"<[^>]+>", "", str(message.get("text", "")))
+USERS = (
+    (ZHANG, "张伟", "zh"),
+    (LEAD_LI, "李娜", "zh"),
+    (TOM, "Tom", "en"),
+    (LEAD_MIKE, "Mike", "en"),
+    (AMY, "Amy", "en"),
+)
 
 
-def _live(repo: Repository, body: Callable[[Sandbox], Awaitable[None]]) -> None:
-    async def run() -> None:
-        async with Sandbox() as sandbox:
-            for uid, name, lang in (
-                (ZHANG, "张伟", "zh"),
-                (LEAD_LI, "李娜", "zh"),
-                (TOM, "Tom", "en"),
-                (LEAD_MIKE, "Mike", "en"),
-                (AMY, "Amy", "en"),
-            ):
-                sandbox.add_user(uid, name, language_code=lang)
-            stop = asyncio.Event()
-            settings = BotSettings(token=sandbox.token, api_url=sandbox.base_url, poll_timeout=1)
-            task = asyncio.create_task(run_bot(settings, repo, stop, now=lambda: DEMO_NOON))
-            try:
-                await body(sandbox)
-            finally:
-                stop.set()
-                await asyncio.wait_for(task, timeout=15)
-
-    asyncio.run(run())
+def _live(repo: Repository, body: Body) -> None:
+    run_with_bot(repo, USERS, body, now=lambda: DEMO_NOON)
 
 
 def test_a_report_brings_prompts_to_the_rep_and_findings_to_the_lead(repo: Repository) -> None:
     async def body(sandbox: Sandbox) -> None:
         sandbox.send_text(TOM, "Visited 14 stores, no orders, sales 0")
-        reply = _text(await sandbox.next_message(TOM, timeout=10))
+        reply = text_of(await sandbox.next_message(TOM, timeout=10))
         assert "saved" in reply
         assert "💡" in reply  # Tom is busy without results and far behind: the rule base speaks
         alert = await sandbox.next_message(LEAD_MIKE, timeout=10)
-        assert "🔔" in _text(alert)
+        assert "🔔" in text_of(alert)
         data = alert["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
 
         # someone else pressing the lead's button (forged data) is refused
@@ -85,8 +62,8 @@ def test_a_report_brings_prompts_to_the_rep_and_findings_to_the_lead(repo: Repos
         sandbox.send_text(TOM, "afternoon: 2 more visits")
         await sandbox.next_message(TOM, timeout=10)
         await asyncio.sleep(0.5)
-        after = [_text(m) for m in sandbox.bot_messages(LEAD_MIKE)[before:]]
-        assert _text(alert) not in after
+        after = [text_of(m) for m in sandbox.bot_messages(LEAD_MIKE)[before:]]
+        assert text_of(alert) not in after
 
     _live(repo, body)
     acks = repo.events(kinds=["acknowledgement"])
@@ -101,7 +78,7 @@ def test_blockers_are_listed_and_resolved_by_those_who_may(repo: Repository) -> 
     async def body(sandbox: Sandbox) -> None:
         sandbox.send_command(ZHANG, "blockers")
         listing = await sandbox.next_message(ZHANG, timeout=10)
-        assert "仓库发货慢" in _text(listing)
+        assert "仓库发货慢" in text_of(listing)
         data = listing["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
 
         sandbox.send_command(TOM, "blockers")  # south team: sees only his own (none)
@@ -110,7 +87,7 @@ def test_blockers_are_listed_and_resolved_by_those_who_may(repo: Repository) -> 
         assert (await sandbox.wait_for_answer(query["id"], timeout=10)).get("show_alert")
 
         sandbox.send_command(LEAD_LI, "blockers")  # the lead sees the team's
-        assert "张伟" in _text(await sandbox.next_message(LEAD_LI, timeout=10))
+        assert "张伟" in text_of(await sandbox.next_message(LEAD_LI, timeout=10))
 
         query = sandbox.press_button(ZHANG, listing["message_id"], data=data)
         assert not (await sandbox.wait_for_answer(query["id"], timeout=10)).get("show_alert")

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.app import BotSettings, run_bot
 from bot.cli import main
-from bot.demo import bundled_scenario
 from bot.sandbox.server import Sandbox
-from bot.scenario import load_scenario
 from bot.store.db import open_db
-from bot.store.importer import import_scenario
 from bot.store.repository import Repository
+from tests.helpers.bot import Body, demo_repo, run_with_bot, text_of
 
 ADMIN, NEWBIE, OTHER, LEAD_LI = 424242, 515151, 616161, 9002  # 9002: 李娜, lead of east
 
@@ -25,34 +21,20 @@ ADMIN, NEWBIE, OTHER, LEAD_LI = 424242, 515151, 616161, 9002  # 9002: 李娜, le
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     path = tmp_path / "bot.db"
-    import_scenario(Repository(open_db(path)), load_scenario(bundled_scenario()))
+    demo_repo(path)
     return path
 
 
-def _text(message: dict[str, Any]) -> str:
-    return re.sub(r"<[^>]+>", "", str(message.get("text", "")))
+USERS = (
+    (ADMIN, "Ada", "en"),
+    (NEWBIE, "新人", "zh"),
+    (OTHER, "Olga", "en"),
+    (LEAD_LI, "李娜", "zh"),
+)
 
 
-def _live(repo: Repository, body: Callable[[Sandbox], Awaitable[None]]) -> None:
-    async def run() -> None:
-        async with Sandbox() as sandbox:
-            for uid, name, lang in (
-                (ADMIN, "Ada", "en"),
-                (NEWBIE, "新人", "zh"),
-                (OTHER, "Olga", "en"),
-                (LEAD_LI, "李娜", "zh"),
-            ):
-                sandbox.add_user(uid, name, language_code=lang)
-            stop = asyncio.Event()
-            settings = BotSettings(token=sandbox.token, api_url=sandbox.base_url, poll_timeout=1)
-            task = asyncio.create_task(run_bot(settings, repo, stop))
-            try:
-                await body(sandbox)
-            finally:
-                stop.set()
-                await asyncio.wait_for(task, timeout=15)
-
-    asyncio.run(run())
+def _live(repo: Repository, body: Body) -> None:
+    run_with_bot(repo, USERS, body)
 
 
 def test_admin_invites_a_rep_who_joins_once(
@@ -64,15 +46,15 @@ def test_admin_invites_a_rep_who_joins_once(
 
     async def body(sandbox: Sandbox) -> None:
         sandbox.send_command(ADMIN, "invite", "rep east")
-        reply = _text(await sandbox.next_message(ADMIN, timeout=10))
+        reply = text_of(await sandbox.next_message(ADMIN, timeout=10))
         code = re.search(r"\?start=([A-Za-z0-9_-]+)", reply)
         assert code, reply
         sandbox.open_start_link(NEWBIE, code.group(1))
-        assert "组" in _text(await sandbox.next_message(NEWBIE, timeout=10))  # joined 华东一组
+        assert "组" in text_of(await sandbox.next_message(NEWBIE, timeout=10))  # joined 华东一组
         sandbox.send_text(NEWBIE, "拜访6家，成交2单")
-        assert "已记录" in _text(await sandbox.next_message(NEWBIE, timeout=10))
+        assert "已记录" in text_of(await sandbox.next_message(NEWBIE, timeout=10))
         sandbox.open_start_link(OTHER, code.group(1))  # single use
-        assert "not valid" in _text(await sandbox.next_message(OTHER, timeout=10))
+        assert "not valid" in text_of(await sandbox.next_message(OTHER, timeout=10))
 
     _live(repo, body)
     newbie = repo.person_by_telegram_id(NEWBIE)
@@ -86,15 +68,15 @@ def test_a_lead_invites_only_to_their_own_team(db_path: Path) -> None:
 
     async def body(sandbox: Sandbox) -> None:
         sandbox.send_command(LEAD_LI, "invite", "rep south")
-        assert "自己的团队" in _text(await sandbox.next_message(LEAD_LI, timeout=10))
+        assert "自己的团队" in text_of(await sandbox.next_message(LEAD_LI, timeout=10))
         sandbox.send_command(LEAD_LI, "invite", "manager")
-        assert "不能邀请" in _text(await sandbox.next_message(LEAD_LI, timeout=10))
+        assert "不能邀请" in text_of(await sandbox.next_message(LEAD_LI, timeout=10))
         sandbox.send_command(LEAD_LI, "invite", "rep")
-        assert "?start=" in _text(await sandbox.next_message(LEAD_LI, timeout=10))
+        assert "?start=" in text_of(await sandbox.next_message(LEAD_LI, timeout=10))
         sandbox.send_command(OTHER, "invite", "rep east")  # a stranger
-        assert "invite link" in _text(await sandbox.next_message(OTHER, timeout=10))
+        assert "invite link" in text_of(await sandbox.next_message(OTHER, timeout=10))
         sandbox.open_start_link(OTHER, "not-a-real-code")
-        assert "not valid" in _text(await sandbox.next_message(OTHER, timeout=10))
+        assert "not valid" in text_of(await sandbox.next_message(OTHER, timeout=10))
 
     _live(repo, body)
 
@@ -104,9 +86,9 @@ def test_lang_switches_the_language(db_path: Path) -> None:
 
     async def body(sandbox: Sandbox) -> None:
         sandbox.send_command(LEAD_LI, "lang", "en")
-        assert "English" in _text(await sandbox.next_message(LEAD_LI, timeout=10))
+        assert "English" in text_of(await sandbox.next_message(LEAD_LI, timeout=10))
         sandbox.send_command(LEAD_LI, "lang", "fr")
-        assert "/lang" in _text(await sandbox.next_message(LEAD_LI, timeout=10))
+        assert "/lang" in text_of(await sandbox.next_message(LEAD_LI, timeout=10))
 
     _live(repo, body)
     person = repo.person_by_telegram_id(LEAD_LI)
@@ -131,11 +113,11 @@ def test_an_admin_creates_a_team_and_groups_are_ignored(
 
     async def body(sandbox: Sandbox) -> None:
         sandbox.send_command(ADMIN, "team", "north North Team")
-        assert "north" in _text(await sandbox.next_message(ADMIN, timeout=10))
+        assert "north" in text_of(await sandbox.next_message(ADMIN, timeout=10))
         sandbox.send_command(ADMIN, "team", "north again")
-        assert "exists" in _text(await sandbox.next_message(ADMIN, timeout=10))
+        assert "exists" in text_of(await sandbox.next_message(ADMIN, timeout=10))
         sandbox.send_command(LEAD_LI, "team", "west")
-        assert "经理" in _text(await sandbox.next_message(LEAD_LI, timeout=10))
+        assert "经理" in text_of(await sandbox.next_message(LEAD_LI, timeout=10))
         group = sandbox.add_group(-100123, "Sales chat", members=[LEAD_LI, ADMIN])
         sandbox.send_text(LEAD_LI, "拜访8家，成交3单", chat_id=group["id"])
         sandbox.send_command(LEAD_LI, "help", chat_id=group["id"])  # commands reach bots in groups
@@ -168,10 +150,10 @@ def test_an_error_is_reported_to_the_admins_and_the_bot_keeps_going(
 
     async def body(sandbox: Sandbox) -> None:
         sandbox.send_text(LEAD_LI, "拜访8家，成交3单")  # 李娜 sells too: her report hits the bug
-        alert = _text(await sandbox.next_message(ADMIN, timeout=10))
+        alert = text_of(await sandbox.next_message(ADMIN, timeout=10))
         assert "rule base exploded" in alert
         assert sandbox.token not in alert
         sandbox.send_text(LEAD_LI, "拜访9家，成交3单")  # the next one goes through
-        assert "已记录" in _text(await sandbox.next_message(LEAD_LI, timeout=10))
+        assert "已记录" in text_of(await sandbox.next_message(LEAD_LI, timeout=10))
 
     _live(repo, body)

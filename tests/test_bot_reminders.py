@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from bot.app import BotSettings, build_application, run_bot
-from bot.demo import bundled_scenario
 from bot.jobs import due_reminders, schedule_reminders, send_reminders
 from bot.sandbox.server import Sandbox
-from bot.scenario import load_scenario
-from bot.store.db import open_db
-from bot.store.importer import import_scenario
 from bot.store.repository import Repository
+from tests.helpers.bot import demo_repo, text_of
 
 LIU = 9014  # 刘洋 stopped reporting on 10 March
 EVENING = dt.datetime(2026, 3, 18, 10, 0, tzinfo=dt.UTC)  # 18:00 in Shanghai, a Wednesday
@@ -26,13 +21,7 @@ SATURDAY = dt.datetime(2026, 3, 21, 10, 0, tzinfo=dt.UTC)
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Repository:
-    repo = Repository(open_db(tmp_path / "bot.db"))
-    import_scenario(repo, load_scenario(bundled_scenario()))
-    return repo
-
-
-def _text(message: dict[str, Any]) -> str:
-    return re.sub(r"<[^>]+>", "", str(message.get("text", "")))
+    return demo_repo(tmp_path / "bot.db")
 
 
 def test_who_is_due_follows_reports_calendar_and_leave(repo: Repository) -> None:
@@ -53,7 +42,7 @@ def test_reminders_go_out_once_and_the_nudge_follows(repo: Repository) -> None:
             application = build_application(settings, repo, now=lambda: EVENING)
             async with application:
                 assert await send_reminders(application, repo, "east", EVENING, "first") == 1
-                assert "日报" in _text(await sandbox.next_message(LIU, timeout=10))
+                assert "日报" in text_of(await sandbox.next_message(LIU, timeout=10))
                 assert await send_reminders(application, repo, "east", EVENING, "first") == 0
                 assert await send_reminders(application, repo, "east", EVENING, "nudge") == 1
                 assert await send_reminders(application, repo, "east", SATURDAY, "first") == 0
@@ -78,9 +67,9 @@ def test_away_pauses_reminders(repo: Repository) -> None:
             task = asyncio.create_task(run_bot(settings, repo, stop, now=lambda: EVENING))
             try:
                 sandbox.send_command(LIU, "away", "到 3月20日")
-                assert "2026-03-20" in _text(await sandbox.next_message(LIU, timeout=10))
+                assert "2026-03-20" in text_of(await sandbox.next_message(LIU, timeout=10))
                 sandbox.send_command(LIU, "away", "whenever")
-                assert "/away" in _text(await sandbox.next_message(LIU, timeout=10))
+                assert "/away" in text_of(await sandbox.next_message(LIU, timeout=10))
             finally:
                 stop.set()
                 await asyncio.wait_for(task, timeout=15)
@@ -98,7 +87,7 @@ def test_leave_in_plain_words_is_not_a_report(repo: Repository) -> None:
             task = asyncio.create_task(run_bot(settings, repo, stop, now=lambda: EVENING))
             try:
                 sandbox.send_text(LIU, "请假到3月20日")
-                assert "2026-03-20" in _text(await sandbox.next_message(LIU, timeout=10))
+                assert "2026-03-20" in text_of(await sandbox.next_message(LIU, timeout=10))
             finally:
                 stop.set()
                 await asyncio.wait_for(task, timeout=15)

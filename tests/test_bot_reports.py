@@ -10,55 +10,34 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import re
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.app import BotSettings, build_application, run_bot
-from bot.demo import bundled_scenario
+from bot.app import BotSettings, build_application
 from bot.inbox import Inbox
 from bot.sandbox.server import Sandbox
-from bot.scenario import load_scenario
-from bot.store.db import open_db
-from bot.store.importer import import_scenario
 from bot.store.repository import Repository
+from tests.helpers.bot import Body, demo_repo, run_with_bot, text_of
 
 ZHANG, AMY, STRANGER = 9011, 9021, 777001  # telegram ids from the demo organisation
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Repository:
-    repo = Repository(open_db(tmp_path / "bot.db"))
-    import_scenario(repo, load_scenario(bundled_scenario()))
-    return repo
+    return demo_repo(tmp_path / "bot.db")
 
 
-def _live(repo: Repository, body: Callable[[Sandbox], Awaitable[None]]) -> None:
-    """Runs the sandbox and the bot, then `body` as the people, then stops both."""
-
-    async def main() -> None:
-        async with Sandbox() as sandbox:
-            sandbox.add_user(ZHANG, "张伟", language_code="zh-hans")
-            sandbox.add_user(AMY, "Amy", language_code="en")
-            sandbox.add_user(STRANGER, "Stranger", language_code="en")
-            stop = asyncio.Event()
-            settings = BotSettings(token=sandbox.token, api_url=sandbox.base_url, poll_timeout=1)
-            task = asyncio.create_task(run_bot(settings, repo, stop))
-            try:
-                await body(sandbox)
-            finally:
-                stop.set()
-                await asyncio.wait_for(task, timeout=15)
-
-    asyncio.run(main())
+USERS = (
+    (ZHANG, "张伟", "zh-hans"),
+    (AMY, "Amy", "en"),
+    (STRANGER, "Stranger", "en"),
+)
 
 
-def _text(message: dict[str, Any]) -> str:
-    """What the person reads: the message text without its HTML tags."""
-    return re.sub(r"<[^>]+>", "", str(message.get("text", "")))
+def _live(repo: Repository, body: Body) -> None:
+    run_with_bot(repo, USERS, body)
 
 
 def _reports(repo: Repository, person: str) -> list[Any]:
@@ -73,7 +52,7 @@ def test_a_stranger_is_told_how_to_join_and_nothing_is_stored(repo: Repository) 
     async def body(sandbox: Sandbox) -> None:
         sandbox.send_text(STRANGER, "visited 8 stores, 3 orders")
         reply = await sandbox.next_message(STRANGER, timeout=10)
-        assert "invite" in _text(reply)
+        assert "invite" in text_of(reply)
 
     _live(repo, body)
     assert len(repo.reports_between(None, dt.date(2000, 1, 1), dt.date(2999, 1, 1))) == before
@@ -85,15 +64,15 @@ def test_a_report_is_stored_answered_edited_and_withdrawn(repo: Repository) -> N
             ZHANG, "今天拜访8家，成交3单，销售额2.5万。问题：仓库发货慢。明天：回访华联"
         )
         reply = await sandbox.next_message(ZHANG, timeout=10)
-        assert "已记录" in _text(reply)
-        assert "拜访 8" in _text(reply) and "销售额 2.5万" in _text(reply)
-        assert "仓库发货慢" in _text(reply) and "回访华联" in _text(reply)
+        assert "已记录" in text_of(reply)
+        assert "拜访 8" in text_of(reply) and "销售额 2.5万" in text_of(reply)
+        assert "仓库发货慢" in text_of(reply) and "回访华联" in text_of(reply)
         (report,) = [r for r in _reports(repo, "zhang") if r.source == "telegram"]
         assert dict(report.metrics) == {"visits": 8, "orders": 3, "sales": 25000}
 
         sandbox.edit_text(ZHANG, sent["message_id"], "今天拜访9家，成交3单，销售额2.6万")
         reply = await sandbox.next_message(ZHANG, timeout=10)
-        assert "已更新" in _text(reply)
+        assert "已更新" in text_of(reply)
         (report,) = [r for r in _reports(repo, "zhang") if r.source == "telegram"]
         assert dict(report.metrics) == {"visits": 9, "orders": 3, "sales": 26000}
 
@@ -119,8 +98,8 @@ def test_an_english_report_gets_an_english_reply(repo: Repository) -> None:
             AMY, "Visited 7 stores, 2 orders, sales 15k, collected 9,500. Tomorrow: call Hualian"
         )
         reply = await sandbox.next_message(AMY, timeout=10)
-        assert "saved" in _text(reply)
-        assert "visits 7" in _text(reply) and "sales 15,000" in _text(reply)
+        assert "saved" in text_of(reply)
+        assert "visits 7" in text_of(reply) and "sales 15,000" in text_of(reply)
 
     _live(repo, body)
     (report,) = [r for r in _reports(repo, "amy") if r.source == "telegram"]
@@ -130,11 +109,11 @@ def test_an_english_report_gets_an_english_reply(repo: Repository) -> None:
 def test_non_text_and_unknown_commands_get_short_answers(repo: Repository) -> None:
     async def body(sandbox: Sandbox) -> None:
         sandbox.send_sticker(ZHANG)
-        assert "文字" in _text(await sandbox.next_message(ZHANG, timeout=10))
+        assert "文字" in text_of(await sandbox.next_message(ZHANG, timeout=10))
         sandbox.send_command(ZHANG, "frobnicate")
-        assert "/help" in _text(await sandbox.next_message(ZHANG, timeout=10))
+        assert "/help" in text_of(await sandbox.next_message(ZHANG, timeout=10))
         sandbox.send_command(ZHANG, "help")
-        assert "/start" in _text(await sandbox.next_message(ZHANG, timeout=10))
+        assert "/start" in text_of(await sandbox.next_message(ZHANG, timeout=10))
 
     _live(repo, body)
     assert [r for r in _reports(repo, "zhang") if r.source == "telegram"] == []
@@ -166,7 +145,7 @@ def test_an_update_left_in_the_inbox_is_handled_once_after_a_restart(repo: Repos
                 assert await inbox.drain() == 0
                 await application.stop()
             reply = await sandbox.next_message(ZHANG, timeout=10)
-            assert "已记录" in _text(reply)
+            assert "已记录" in text_of(reply)
 
     asyncio.run(main())
     assert len([r for r in _reports(repo, "zhang") if r.source == "telegram"]) == 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import socket
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -13,27 +12,16 @@ from pathlib import Path
 import pytest
 
 from bot.app import BotSettings, run_bot
-from bot.demo import bundled_scenario
 from bot.sandbox.server import Sandbox
-from bot.scenario import load_scenario
-from bot.store.db import open_db
-from bot.store.importer import import_scenario
 from bot.store.repository import Repository
+from tests.helpers.bot import demo_repo, free_port
 
 AMY = 9021
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Repository:
-    repo = Repository(open_db(tmp_path / "bot.db"))
-    import_scenario(repo, load_scenario(bundled_scenario()))
-    return repo
+    return demo_repo(tmp_path / "bot.db")
 
 
 def _post(url: str, secret: str | None) -> int:
@@ -49,7 +37,7 @@ def _post(url: str, secret: str | None) -> int:
 
 
 def test_webhook_mode_stores_then_answers_and_checks_the_secret(repo: Repository) -> None:
-    port = _port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/telegram"
 
     async def main() -> None:

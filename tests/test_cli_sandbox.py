@@ -12,14 +12,7 @@ import pytest
 
 from bot.cli import main
 from bot.sandbox.session import run_sandbox
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.helpers.bot import free_port
 
 
 def _call(url: str, body: dict[str, object] | None = None) -> dict[str, object]:
@@ -33,7 +26,7 @@ def _call(url: str, body: dict[str, object] | None = None) -> dict[str, object]:
 def test_the_sandbox_answers_a_report_sent_through_its_control_interface(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    port = _free_port()
+    port = free_port()
 
     async def scenario() -> str:
         stop = asyncio.Event()
