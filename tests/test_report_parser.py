@@ -267,3 +267,18 @@ def test_traditional_and_simplified_blockers_are_one_blocker() -> None:
     from bot.store.blockers import blocker_key
 
     assert blocker_key("倉庫發貨慢") == blocker_key("仓库发货慢")
+
+
+def test_a_teams_own_metrics_come_from_its_settings_and_are_cached() -> None:
+    from bot.report_parser import default_lexicon, team_lexicon
+
+    settings = {
+        "displays": {"kind": "count", "max": 50, "words": {"zh": ["陈列"], "en": ["displays"]}}
+    }
+    lex = team_lexicon(settings)
+    assert team_lexicon(dict(settings)) is lex  # same content, same compiled lexicon
+    assert team_lexicon(None) is default_lexicon()
+    assert parse_report("拜访5家，陈列3个", WED, lexicon=lex).metrics == {
+        "visits": 5,
+        "displays": 3,
+    }

@@ -6,18 +6,16 @@ import asyncio
 import contextlib
 import datetime as dt
 import re
-from functools import lru_cache
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, NetworkError, TimedOut
 
-import knowledge
 from bot.clock import BadTimezoneError, local_today
 from bot.findings import not_in_cooldown, record, run_rules_for_team
 from bot.findings_view import render_prompt
 from bot.handlers.common import person_lang
 from bot.i18n import Lang, t
-from bot.report_parser import Lexicon, ParsedReport, parse_report
+from bot.report_parser import ParsedReport, parse_report, team_lexicon
 from bot.report_reply import render_reply
 from bot.services import Context
 from bot.store.repository import Repository, telegram_source_key
@@ -38,20 +36,9 @@ def local_day(repo: Repository, person: PersonRow, now: dt.datetime) -> dt.date:
         return local_today("Asia/Shanghai", now)
 
 
-@lru_cache(maxsize=64)
-def _lexicon(metrics_json: str) -> Lexicon:
-    import json
-
-    raw = json.loads(metrics_json)
-    return Lexicon.build({name: knowledge.parse_metric(name, spec) for name, spec in raw.items()})
-
-
 def _read(repo: Repository, person: PersonRow, text: str, today: dt.date) -> ParsedReport:
-    import json
-
     team = repo.team(person.team_id) if person.team_id else None
-    extra = (team.settings.get("metrics") if team else None) or {}
-    lexicon = _lexicon(json.dumps(extra, sort_keys=True)) if extra else None
+    lexicon = team_lexicon(team.settings.get("metrics") if team else None)
     return parse_report(text, today, lexicon=lexicon)
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import knowledge
 from knowledge import MetricDef
@@ -87,3 +88,16 @@ class Lexicon:
 def default_lexicon() -> Lexicon:
     """The lexicon of the canonical metrics."""
     return Lexicon.build()
+
+
+def team_lexicon(metrics: Mapping[str, object] | None) -> Lexicon:
+    """The lexicon for a team's own metrics (its settings["metrics"]), cached by content."""
+    if not metrics:
+        return default_lexicon()
+    return _team_lexicon(json.dumps(metrics, sort_keys=True, ensure_ascii=False))
+
+
+@lru_cache(maxsize=64)
+def _team_lexicon(key: str) -> Lexicon:
+    raw = json.loads(key)
+    return Lexicon.build({name: knowledge.parse_metric(name, spec) for name, spec in raw.items()})
