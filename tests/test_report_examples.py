@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -35,7 +34,3 @@ def test_example_read_exactly(case: dict[str, Any]) -> None:
         assert len(report.blockers) == expect["blockers"], report.blockers
     if "next_steps" in expect:
         assert len(report.next_steps) == expect["next_steps"], report.next_steps
-
-
-def test_examples_path_is_the_shared_one() -> None:
-    assert Path(EXAMPLES).parent.name == "examples"
