@@ -30,18 +30,18 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
-def _lang_arg(value: str) -> Lang:
+def lang_arg(value: str) -> Lang:
     if value not in ("zh", "en"):
         raise argparse.ArgumentTypeError("choose zh or en")
     return normalise_lang(value)
 
 
-def _common(p: argparse.ArgumentParser) -> None:
+def add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
-    p.add_argument("--lang", type=_lang_arg, help="zh or en (default: the person's or text's)")
+    p.add_argument("--lang", type=lang_arg, help="zh or en (default: the person's or text's)")
 
 
-def _db_arg(p: argparse.ArgumentParser) -> None:
+def add_db(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--db",
         metavar="FILE",
@@ -63,28 +63,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--today", metavar="D", help="the sender's date, YYYY-MM-DD (default: today)")
     p.add_argument("--tz", metavar="TZ", help="the sender's time zone, e.g. Asia/Shanghai")
     p.add_argument("--jsonl", action="store_true", help="read one JSON value a line from stdin")
-    _common(p)
+    add_common(p)
     p.set_defaults(run=cmd_parse)
 
     p = sub.add_parser("import", help="load a scenario file into the database")
     p.add_argument("scenario", metavar="SCENARIO", help="a scenario file (.json or .yaml)")
-    _db_arg(p)
-    _common(p)
+    add_db(p)
+    add_common(p)
     p.set_defaults(run=cmd_import)
 
     p = sub.add_parser("check", help="run the rule base on a scenario or the live database")
     p.add_argument(
         "scenario", nargs="?", metavar="SCENARIO", help="a scenario file (.json or .yaml)"
     )
-    _db_arg(p)
+    add_db(p)
     p.add_argument(
         "--today", metavar="D", help="the day to look from (default: the scenario's today)"
     )
-    _common(p)
+    add_common(p)
     p.set_defaults(run=cmd_check)
 
     p = sub.add_parser("run", help="run the bot (long polling)")
-    _db_arg(p)
+    add_db(p)
     p.add_argument(
         "--api-url", metavar="URL", help="another Bot API server, e.g. http://127.0.0.1:8081/bot"
     )
@@ -103,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="S",
         help="the secret token (default: $EXECOACH_WEBHOOK_SECRET, else generated)",
     )
-    p.add_argument("--lang", type=_lang_arg, help="zh or en, for messages on the command line")
+    p.add_argument("--lang", type=lang_arg, help="zh or en, for messages on the command line")
     p.set_defaults(run=cmd_run, json=False)
 
     p = sub.add_parser("admin", help="name the bot's admins: admin add TELEGRAM_ID")
@@ -112,8 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
         "telegram_id", metavar="TELEGRAM_ID", help="the admin's numeric Telegram user id"
     )
     p.add_argument("--name", default=None, help="how the bot calls them (default: Admin <id>)")
-    _db_arg(p)
-    _common(p)
+    add_db(p)
+    add_common(p)
     p.set_defaults(run=cmd_admin)
 
     p = sub.add_parser(
@@ -125,13 +125,20 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="the sandbox's own database, recreated each start (default data/sandbox.db)",
     )
-    p.add_argument("--lang", type=_lang_arg, help="zh or en")
+    p.add_argument("--lang", type=lang_arg, help="zh or en")
     p.set_defaults(run=cmd_sandbox, json=False)
 
     p = sub.add_parser("demo", help="show the product working on the bundled demo organisation")
     p.add_argument("--scenario", metavar="FILE", help="another scenario to show instead")
-    _common(p)
+    add_common(p)
     p.set_defaults(run=cmd_demo)
+
+    # each area adds its own commands from its own module (imported here, after this
+    # module is loaded, so they can use its helpers; their heavy imports stay lazy)
+    from bot import cli_ask, cli_digest, cli_plan
+
+    for area in (cli_digest, cli_ask, cli_plan):
+        area.add_commands(sub)
     return parser
 
 

@@ -14,6 +14,7 @@ from bot.clock import BadTimezoneError, local_today
 from bot.findings import not_in_cooldown, record, run_rules_for_team
 from bot.findings_view import render_prompt
 from bot.handlers.common import person_lang
+from bot.handlers.routes import text_routes
 from bot.i18n import Lang, t
 from bot.report_parser import ParsedReport, parse_report, team_lexicon
 from bot.report_reply import render_reply
@@ -70,6 +71,11 @@ async def on_report(update: Update, context: Context) -> None:
     if not person.active:
         await message.reply_text(t("bot.inactive", lang))
         return
+    if update.edited_message is None:  # questions, drafts, wizards … before reports
+        now_day = local_day(repo, person, context.bot_data.now())
+        for route in text_routes():
+            if await route(update, context, person, text, now_day):
+                return
     if person.role not in ("rep", "lead"):
         await message.reply_text(t("bot.reports_from_field", lang))
         return

@@ -286,6 +286,21 @@ def _m0003_invites(db: Database) -> None:
     )
 
 
+@migration(4, "digests: what was sent to whom for which week (issue 5) — filled in by that work")
+def _m0004_digests(db: Database) -> None:
+    _run(db, ())
+
+
+@migration(5, "plans: planning rounds and bottom-up drafts (issue 7) — filled in by that work")
+def _m0005_plans(db: Database) -> None:
+    _run(db, ())
+
+
+@migration(6, "records: plan document drafts and strategy health checks (issue 7)")
+def _m0006_records(db: Database) -> None:
+    _run(db, ())
+
+
 # ---- applying ---------------------------------------------------------------------------
 
 
