@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -42,3 +43,46 @@ def parse_day(value: str) -> dt.date:
     if not MIN_DAY <= day <= MAX_DAY:
         raise ValueError(value)
     return day
+
+
+class MovableClock:
+    """A clock that runs with real time from a chosen start and can be moved forward.
+
+    The sandbox and the tests use it: `now()` is what the bot sees, `advance(delta)`
+    moves it (e.g. to Monday 09:00 to fire the digest) and tells every listener, so
+    the scheduler can look at once for work that became due.
+    """
+
+    def __init__(self, start: dt.datetime) -> None:
+        import time
+
+        if start.tzinfo is None:
+            raise ValueError("the clock needs an aware start time")
+        self._monotonic = time.monotonic
+        self._start = start
+        self._started = time.monotonic()
+        self._offset = dt.timedelta()
+        self._listeners: list[Callable[[dt.datetime], None]] = []
+
+    def now(self) -> dt.datetime:
+        """The current time on this clock (aware, UTC)."""
+        elapsed = dt.timedelta(seconds=self._monotonic() - self._started)
+        return (self._start + elapsed + self._offset).astimezone(dt.UTC)
+
+    def advance(self, delta: dt.timedelta) -> dt.datetime:
+        """Moves the clock forward by `delta` (never back) and tells the listeners."""
+        if delta < dt.timedelta():
+            raise ValueError("the clock only moves forward")
+        self._offset += delta
+        moved = self.now()
+        for listener in list(self._listeners):
+            listener(moved)
+        return moved
+
+    def move_to(self, when: dt.datetime) -> dt.datetime:
+        """Moves the clock forward to `when` (aware); a time in the past changes nothing."""
+        return self.advance(max(when - self.now(), dt.timedelta()))
+
+    def on_change(self, listener: Callable[[dt.datetime], None]) -> None:
+        """Calls `listener(now)` after every move."""
+        self._listeners.append(listener)
