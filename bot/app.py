@@ -28,6 +28,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.clock import MovableClock
 from bot.commands import commands
 from bot.handlers.basics import on_error, on_other, on_stale_button, on_unknown_command
 from bot.handlers.blockers import RESOLVE, on_resolve
@@ -133,14 +134,19 @@ async def run_bot(
     stop: asyncio.Event | None = None,
     now: Callable[[], dt.datetime] | None = None,
     on_inbox: Callable[[Inbox], None] | None = None,
+    clock: MovableClock | None = None,
 ) -> None:
-    """Runs the bot until `stop` is set (or SIGINT / SIGTERM)."""
+    """Runs the bot until `stop` is set (or SIGINT / SIGTERM). With a movable `clock`,
+    the bot sees its time (and `now` is ignored)."""
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
+    if clock is not None:
+        now = clock.now
     application = build_application(settings, repo, now)
+    application.bot_data.clock = clock
     async with application:
         if not settings.webhook_url:
             await application.bot.delete_webhook()

@@ -135,9 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     # each area adds its own commands from its own module (imported here, after this
     # module is loaded, so they can use its helpers; their heavy imports stay lazy)
-    from bot import cli_ask, cli_digest, cli_plan
+    from bot import cli_ask, cli_digest, cli_export, cli_plan
 
-    for area in (cli_digest, cli_ask, cli_plan):
+    for area in (cli_digest, cli_export, cli_ask, cli_plan):
         area.add_commands(sub)
     return parser
 

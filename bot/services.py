@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from telegram.ext import CallbackContext, ExtBot
 
 if TYPE_CHECKING:
+    from bot.clock import MovableClock
     from bot.store.repository import Repository
 
 
@@ -20,6 +21,7 @@ class Services:
     repo: Repository | None = None
     admins: frozenset[int] = field(default_factory=frozenset)
     now: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
+    clock: MovableClock | None = None  # the sandbox's and tests' clock, when it can be moved
 
     @property
     def store(self) -> Repository:

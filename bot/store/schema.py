@@ -301,6 +301,11 @@ def _m0006_records(db: Database) -> None:
     _run(db, ())
 
 
+@migration(7, "plan imports: uploaded target files awaiting confirmation (issue 7)")
+def _m0007_plan_imports(db: Database) -> None:
+    _run(db, ())
+
+
 # ---- applying ---------------------------------------------------------------------------
 
 
