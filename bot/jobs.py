@@ -1,8 +1,8 @@
-"""Reminders on the job queue: reps who have not reported by the team's evening hear once,
-then a second nudge later; leave (/away) pauses them; the team's calendar decides the days.
+"""Reminders: reps who have not reported by the team's evening hear once, then a second
+nudge later; leave (/away) pauses them; the team's calendar decides the days.
 
-Jobs live in memory, so they are rebuilt from the database at every start. Each
-reminder is recorded (by person, day and kind), so a job that fires twice — a
+`bot.scheduler`'s tick decides when (it reads the bot's clock in each team's zone).
+Each reminder is recorded (by person, day and kind), so a tick that runs twice — a
 restart at the wrong moment — never reminds anyone twice.
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from telegram.error import TelegramError
@@ -26,16 +25,6 @@ App = Application[Any, Any, Any, Any, Any, Any]
 DEFAULT_TIMES = {"first": "18:00", "nudge": "20:00"}
 SETTING = {"first": "reminder_time", "nudge": "nudge_time"}
 DEFAULT_ZONE = "Asia/Shanghai"
-
-
-def _clock_time(value: Any, default: str) -> dt.time:
-    text = value if isinstance(value, str) else default
-    try:
-        hours, minutes = (int(part) for part in text.split(":", 1))
-        return dt.time(hours, minutes)
-    except (ValueError, TypeError):
-        hours, minutes = (int(part) for part in default.split(":", 1))
-        return dt.time(hours, minutes)
 
 
 def away_until(repo: Repository, person_id: str, today: dt.date) -> dt.date | None:
@@ -99,33 +88,3 @@ async def send_reminders(
         )
         sent += 1
     return sent
-
-
-def schedule_reminders(
-    application: App,
-    repo: Repository,
-    now: Callable[[], dt.datetime],
-) -> int:
-    """(Re)creates every team's reminder jobs from the database; returns how many."""
-    queue = application.job_queue
-    if queue is None:
-        return 0
-    for old in queue.jobs():
-        if old.name and old.name.startswith("remind:"):
-            old.schedule_removal()
-    count = 0
-    for team in repo.teams():
-        try:
-            tz = zone(team.timezone or DEFAULT_ZONE)
-        except BadTimezoneError:
-            tz = zone(DEFAULT_ZONE)
-        for kind, default in DEFAULT_TIMES.items():
-            at = _clock_time(team.settings.get(SETTING[kind]), default).replace(tzinfo=tz)
-
-            async def remind(context: Any, team_id: str = team.id, kind: str = kind) -> None:
-                await send_reminders(application, repo, team_id, now(), kind)
-
-            # every day: the team's calendar (make-up Saturdays, holidays) decides in the job
-            queue.run_daily(remind, time=at, name=f"remind:{team.id}:{kind}")
-            count += 1
-    return count

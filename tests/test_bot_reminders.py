@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.app import BotSettings, build_application, run_bot
-from bot.jobs import due_reminders, schedule_reminders, send_reminders
+from bot.jobs import due_reminders, send_reminders
 from bot.sandbox.server import Sandbox
+from bot.scheduler import Scheduler
 from bot.store.repository import Repository
 from tests.helpers.bot import demo_repo, text_of
 
@@ -46,14 +47,13 @@ def test_reminders_go_out_once_and_the_nudge_follows(repo: Repository) -> None:
                 assert await send_reminders(application, repo, "east", EVENING, "first") == 0
                 assert await send_reminders(application, repo, "east", EVENING, "nudge") == 1
                 assert await send_reminders(application, repo, "east", SATURDAY, "first") == 0
-                assert schedule_reminders(application, repo, lambda: EVENING) == 4
-                names = sorted(job.name or "" for job in application.job_queue.jobs())  # type: ignore[union-attr]
-                assert names == [
-                    "remind:east:first",
-                    "remind:east:nudge",
-                    "remind:south:first",
-                    "remind:south:nudge",
-                ]
+                await application.start()  # the job queue runs with the application
+                try:
+                    assert Scheduler(application, repo, lambda: EVENING).install()
+                    names = [job.name for job in application.job_queue.jobs()]  # type: ignore[union-attr]
+                    assert names == ["tick"]  # one tick for every team's reminders and digests
+                finally:
+                    await application.stop()
 
     asyncio.run(main())
 
