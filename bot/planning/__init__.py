@@ -1,0 +1,1 @@
+"""Plans the article's way (issue 7): targets in from a file, decomposition, planning rounds."""
