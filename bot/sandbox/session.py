@@ -12,11 +12,16 @@ import contextlib
 import datetime as dt
 import json
 import signal
-import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.i18n import Lang, t
 from bot.store.repository import Repository
+
+if TYPE_CHECKING:
+    from bot.clock import MovableClock
+    from bot.sandbox.page import ChatPage
+    from bot.sandbox.server import Sandbox
 
 DEFAULT_DB = Path("data") / "sandbox.db"
 MARKER = "sandbox:marker"
@@ -24,6 +29,10 @@ MARKER = "sandbox:marker"
 
 class SandboxDbError(ValueError):
     """The --db file holds something other than a sandbox's database."""
+
+
+class PagePortError(OSError):
+    """The chat page's port is taken."""
 
 
 def _fresh_database(db_path: Path) -> Repository:
@@ -45,11 +54,18 @@ def _fresh_database(db_path: Path) -> Repository:
 
 
 async def run_sandbox(
-    port: int, db_path: Path, lang: Lang, stop: asyncio.Event | None = None
+    port: int,
+    db_path: Path,
+    lang: Lang,
+    stop: asyncio.Event | None = None,
+    *,
+    page_port: int = 0,
 ) -> None:
-    """Runs the sandbox and the bot on the demo organisation until `stop` (or Ctrl-C)."""
-    from bot.app import BotSettings, run_bot
+    """Runs the sandbox, the bot on the demo organisation and the chat page (on
+    `page_port`, 0: any free port) until `stop` (or Ctrl-C)."""
+    from bot.clock import MovableClock
     from bot.demo import bundled_scenario
+    from bot.sandbox.page import ChatPage, follow_clock
     from bot.sandbox.server import Sandbox
     from bot.scenario import load_scenario
     from bot.store.importer import import_scenario
@@ -64,25 +80,46 @@ async def run_sandbox(
         raise
     import_scenario(repo, scenario)
     repo.add_event("sandbox", scenario.today, text="execoach sandbox", source_key=MARKER)
-    # the demo's own day (its reports are from March 2026), so the coaching shows
-    started = time.monotonic()
-    base = dt.datetime.combine(scenario.today, dt.time(4, 0), dt.UTC)
-
-    def now() -> dt.datetime:
-        return base + dt.timedelta(seconds=time.monotonic() - started)
+    # the demo's own day (its reports are from March 2026), so the coaching shows;
+    # the page moves this clock forward (reminders, the Monday digest)
+    clock = MovableClock(dt.datetime.combine(scenario.today, dt.time(4, 0), dt.UTC))
+    follow_clock(sandbox, clock)  # message dates follow the bot's clock
+    page = ChatPage(sandbox, repo, clock)
+    try:
+        await page.start(page_port)
+    except OSError as exc:
+        await sandbox.stop()
+        raise PagePortError(exc.errno, exc.strerror) from exc
 
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
+    try:
+        await _serve(sandbox, repo, clock, page, db_path, lang, stop)
+    finally:
+        await page.stop()
+
+
+async def _serve(
+    sandbox: Sandbox,
+    repo: Repository,
+    clock: MovableClock,
+    page: ChatPage,
+    db_path: Path,
+    lang: Lang,
+    stop: asyncio.Event,
+) -> None:
+    from bot.app import BotSettings, run_bot
+
     async with sandbox:
         people = [p for p in repo.people() if p.telegram_id]
         for person in people:
             assert person.telegram_id is not None
             sandbox.add_user(person.telegram_id, person.name, language_code=person.lang)
         settings = BotSettings(token=sandbox.token, api_url=sandbox.base_url, poll_timeout=5)
-        bot = asyncio.create_task(run_bot(settings, repo, stop, now=now))
+        bot = asyncio.create_task(run_bot(settings, repo, stop, clock=clock))
         rep = next((p for p in people if p.role == "rep" and p.lang == lang), people[0])
         text = (
             "拜访8家，成交3单，销售额2.5万。明天：回访华联"
@@ -91,6 +128,7 @@ async def run_sandbox(
         )
         send = json.dumps({"user_id": rep.telegram_id, "text": text}, ensure_ascii=False)
         lines = [
+            t("sandbox.open_page", lang, url=page.url),
             t("sandbox.ready", lang, url=sandbox.url, db=str(db_path)),
             t(
                 "sandbox.people",
