@@ -13,9 +13,15 @@ START = dt.date(2025, 12, 15)
 
 
 def organisation(
-    reps: int, seed: int = 11, text_share: float = 0.1, start: dt.date = START
+    reps: int,
+    seed: int = 11,
+    text_share: float = 0.1,
+    start: dt.date = START,
+    today: dt.date = TODAY,
 ) -> dict[str, Any]:
     """A scenario (contracts §1) with `reps` reps; a tenth of the reports are free text."""
+    period = f"{today:%Y-%m}"
+    monday = today - dt.timedelta(days=today.weekday())
     rng = random.Random(seed)
     people: list[dict[str, Any]] = [{"id": "boss", "name": "Boss", "role": "manager", "lang": "en"}]
     teams, targets, reports, events = [], [], [], []
@@ -25,7 +31,7 @@ def organisation(
         teams.append(
             {"id": team, "name": f"Team {t}", "lead": lead, "manager": "boss", "settings": {}}
         )
-        events.append({"kind": "meeting", "team": team, "date": "2026-03-16"})
+        events.append({"kind": "meeting", "team": team, "date": monday.isoformat()})
         events.append({"kind": "incentive_scheme", "team": team, "date": "2026-01-05"})
     for r in range(reps):
         pid, team = f"r{r}", f"t{r // 10}"
@@ -44,7 +50,7 @@ def organisation(
             {
                 "person": pid,
                 "metric": "sales",
-                "period": "2026-03",
+                "period": period,
                 "value": 220000,
                 "draft": 200000,
                 "basis": "bottom_up",
@@ -54,13 +60,13 @@ def organisation(
             {
                 "person": pid,
                 "metric": "visits",
-                "period": "2026-03",
+                "period": period,
                 "value": 160,
                 "basis": "bottom_up",
             }
         )
         day = start
-        while day <= TODAY:
+        while day <= today:
             if day.weekday() < 5 and rng.random() < 0.95:
                 visits, orders = rng.randint(5, 12), rng.randint(0, 4)
                 sales = int(10000 * skill * rng.uniform(0.6, 1.4))
@@ -89,7 +95,7 @@ def organisation(
             day += dt.timedelta(days=1)
     return {
         "scenario": 1,
-        "today": TODAY.isoformat(),
+        "today": today.isoformat(),
         "timezone": "Asia/Shanghai",
         "workdays": "mon-fri",
         "people": people,
