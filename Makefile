@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+PAGE_PORT ?= 8080
 
 .PHONY: setup run test lint bench clean
 
@@ -16,12 +17,13 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 # With TELEGRAM_BOT_TOKEN set: the real bot. Without: the demo's summary, then the
-# local sandbox (a local Bot API with the bot and the demo organisation).
+# local sandbox (a local Bot API with the bot and the demo organisation) and its chat
+# page at http://127.0.0.1:8080 (it prints the address; PAGE_PORT=8090 make run moves it).
 run: setup
 	@if [ -n "$$TELEGRAM_BOT_TOKEN" ]; then \
 		$(BIN)/execoach run; \
 	else \
-		$(BIN)/execoach demo && echo && $(BIN)/execoach sandbox; \
+		$(BIN)/execoach demo && echo && $(BIN)/execoach sandbox --page-port $(PAGE_PORT); \
 	fi
 
 lint: setup

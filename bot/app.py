@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from telegram import BotCommand, BotCommandScopeDefault, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     CallbackQueryHandler,
     CommandHandler,
@@ -33,11 +32,25 @@ from bot.commands import commands
 from bot.handlers.basics import on_error, on_other, on_stale_button, on_unknown_command
 from bot.handlers.blockers import RESOLVE, on_resolve
 from bot.handlers.dialogue import dialogue_handler
+from bot.handlers.health import PREFIX as HEALTH
+from bot.handlers.health import on_health_button
 from bot.handlers.leads import ACK, on_ack
+from bot.handlers.plan import IMPORT, on_plan_file, on_plan_import_button
+from bot.handlers.plandoc import PREFIX as PLANDOC
+from bot.handlers.plandoc import on_plandoc_button
+from bot.handlers.planning import on_lead_button
+from bot.handlers.planning_answers import on_answer_button
+from bot.handlers.planning_view import ANSWER as PLAN_ANSWER
+from bot.handlers.planning_view import LEAD as PLAN_LEAD
+from bot.handlers.questions import IS_REPORT, QUERY, STORED, on_is_report, on_question_button
+from bot.handlers.records import PREFIX as RECORD
+from bot.handlers.records import on_record_button
 from bot.handlers.report import WITHDRAW, on_report, on_withdraw
+from bot.handlers.throttle import Throttle, throttle_setting
 from bot.i18n import t
 from bot.inbox import Inbox
-from bot.jobs import schedule_reminders
+from bot.scheduler import Scheduler
+from bot.sending import PatientLimiter
 from bot.services import Services
 from bot.store.repository import Repository
 
@@ -67,7 +80,7 @@ def build_application(
         .token(settings.token)
         .context_types(ContextTypes(bot_data=Services))
         .defaults(Defaults(parse_mode=ParseMode.HTML))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(PatientLimiter(max_retries=3))
         .updater(None)
     )
     if settings.api_url:
@@ -79,15 +92,29 @@ def build_application(
     if now is not None:
         application.bot_data.now = now
     private = filters.ChatType.PRIVATE
+    # the gate first: a flood from one person is dropped before anything reads it
+    application.add_handler(Throttle(*throttle_setting()).handler(), group=-1)
     application.add_handler(dialogue_handler())  # before the free-text report handler
     for command in commands():
         application.add_handler(CommandHandler(command.name, command.handler, filters=private))
     application.add_handler(MessageHandler(private & filters.COMMAND, on_unknown_command))
     application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_report))
+    # a target file (a document) before its caption is read as a report
+    application.add_handler(MessageHandler(private & filters.Document.ALL, on_plan_file))
     application.add_handler(MessageHandler(private & filters.CAPTION, on_report))
     application.add_handler(CallbackQueryHandler(on_withdraw, pattern=f"^{WITHDRAW}:"))
     application.add_handler(CallbackQueryHandler(on_ack, pattern=f"^{ACK}:"))
     application.add_handler(CallbackQueryHandler(on_resolve, pattern=f"^{RESOLVE}:"))
+    application.add_handler(CallbackQueryHandler(on_plan_import_button, pattern=f"^{IMPORT}:"))
+    application.add_handler(CallbackQueryHandler(on_record_button, pattern=f"^{RECORD}:"))
+    application.add_handler(CallbackQueryHandler(on_health_button, pattern=f"^{HEALTH}:"))
+    application.add_handler(CallbackQueryHandler(on_answer_button, pattern=f"^{PLAN_ANSWER}:"))
+    application.add_handler(CallbackQueryHandler(on_lead_button, pattern=f"^{PLAN_LEAD}:"))
+    application.add_handler(CallbackQueryHandler(on_plandoc_button, pattern=f"^{PLANDOC}:"))
+    application.add_handler(
+        CallbackQueryHandler(on_question_button, pattern=f"^({QUERY}|{STORED})\\|")
+    )
+    application.add_handler(CallbackQueryHandler(on_is_report, pattern=f"^{IS_REPORT}\\|"))
     application.add_handler(CallbackQueryHandler(on_stale_button))
     application.add_handler(MessageHandler(private & ~filters.TEXT, on_other))
     application.add_error_handler(on_error)
@@ -152,7 +179,7 @@ async def run_bot(
             await application.bot.delete_webhook()
         await publish_commands(application, repo)
         await application.start()
-        schedule_reminders(application, repo, application.bot_data.now)
+        Scheduler(application, repo, application.bot_data.now).install()
         inbox = Inbox(application, repo, settings.poll_timeout)
         if on_inbox is not None:
             on_inbox(inbox)  # lets a benchmark read the handling times

@@ -121,6 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--port", type=int, default=8081, help="the local Bot API's port (default 8081)")
     p.add_argument(
+        "--page-port", type=int, default=8080, help="the chat page's port (default 8080)"
+    )
+    p.add_argument(
         "--db",
         metavar="FILE",
         help="the sandbox's own database, recreated each start (default data/sandbox.db)",
@@ -344,18 +347,25 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     import logging
     from pathlib import Path
 
-    from bot.sandbox.session import DEFAULT_DB, SandboxDbError, run_sandbox
+    from bot.sandbox.session import DEFAULT_DB, PagePortError, SandboxDbError, run_sandbox
 
     lang: Lang = args.lang or "en"
     if not 0 < args.port < 65536:
         raise BadInputError(t("cli.error.bad_port", lang, value=args.port))
+    if not 0 < args.page_port < 65536 or args.page_port == args.port:
+        raise BadInputError(t("sandbox.error.page_port", lang, value=args.page_port))
     logging.basicConfig(
         level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     try:
-        asyncio.run(run_sandbox(args.port, Path(args.db) if args.db else DEFAULT_DB, lang))
+        db = Path(args.db) if args.db else DEFAULT_DB
+        asyncio.run(run_sandbox(args.port, db, lang, page_port=args.page_port))
     except SandboxDbError as exc:
         raise BadInputError(t("cli.error.not_sandbox_db", lang, path=str(exc))) from None
+    except PagePortError as exc:
+        raise BadInputError(
+            t("sandbox.error.page_port_busy", lang, port=args.page_port, reason=exc.strerror or exc)
+        ) from None
     except OSError as exc:
         raise BadInputError(
             t("cli.error.port_busy", lang, port=args.port, reason=exc.strerror or exc)

@@ -67,7 +67,8 @@ def not_in_cooldown(
     repo: Repository, findings: Sequence[Finding], today: dt.date, audience: str = ""
 ) -> list[Finding]:
     """The findings worth raising today (to `audience`): new ones, and old ones that got worse."""
-    settings = {team.id: team.settings for team in repo.teams()}
+    teams = (repo.team(team_id) for team_id in {f.team for f in findings if f.team})
+    settings = {team.id: team.settings for team in teams if team is not None}
     out: list[Finding] = []
     for finding in findings:
         days = cooldown_days(settings.get(finding.team, {}))

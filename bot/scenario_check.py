@@ -372,6 +372,14 @@ class Checker:
             metrics=self.custom_metrics(settings.get("metrics"), _at(place, "settings.metrics")),
         )
         self.rule_overrides(settings.get("rules"), _at(place, "settings.rules"))
+        self.schedule_settings(settings, _at(place, "settings"))
+
+    def schedule_settings(self, settings: dict[str, Any], place: str) -> None:
+        """Reminder and digest times must be times of day, the digest day a weekday."""
+        from bot.scheduler import setting_errors
+
+        for name, key, params in setting_errors(settings)[:1]:
+            raise self.error(_at(place, name), key, **params)
 
     def rule_overrides(self, value: Any, place: str) -> None:
         """A team's tuned thresholds must name real rules and thresholds, with numbers."""

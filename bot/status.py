@@ -80,7 +80,7 @@ def team_status(
     upto = min(today, period.end)
     actuals = repo.metric_totals(ids, period.start, upto)
     daily = repo.daily_metric_totals(ids, period.start, upto)
-    goals = person_targets(repo.targets(start=period.start, end=period.end), period)
+    goals = person_targets(repo.team_targets(team.id, ids, period.start, period.end), period)
     people = [p for p in members if p.role == "rep" or any(k[0] == p.id for k in goals)]
     by_metric: dict[str, float] = {}
     statuses: list[PersonStatus] = []

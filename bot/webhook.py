@@ -41,7 +41,9 @@ class _UpdateHandler(tornado.web.RequestHandler):
         except (ValueError, KeyError, TypeError):
             self.set_status(400)
             return
-        self.repo.inbox_put(update_id, payload)  # stored before Telegram hears 200
+        from bot.inbox import well_formed
+
+        self.repo.inbox_put(update_id, well_formed(payload))  # stored before Telegram hears 200
         self.set_status(200)
         self.wake.set()
 

@@ -67,11 +67,7 @@ def _team_facts(ctx: TeamContext) -> list[Fact]:
     people = repo.people_in_team(ctx.team.id)
     ids = [p.id for p in people]
     # every target whose period contains today: a month's, a quarter's, a year's …
-    targets = [
-        t
-        for t in repo.targets(start=today, end=today)
-        if t.person_id in ids or t.team_id == ctx.team.id
-    ]
+    targets = repo.team_targets(ctx.team.id, ids, today, today)
     person_goals = goals_of([t for t in targets if t.person_id], team=False)
     team_goals = goals_of([t for t in targets if t.team_id], team=True)
     lookback = today - dt.timedelta(days=90)
@@ -81,7 +77,7 @@ def _team_facts(ctx: TeamContext) -> list[Fact]:
     start = min([period.start, *(g.period.start for g in person_goals)])
     daily = repo.daily_metric_totals(member_ids, start, today)
     history_start = months_back(period, HISTORY_MONTHS).start
-    history = repo.daily_metric_totals(
+    history = repo.monthly_metric_totals(
         member_ids, history_start, period.start - dt.timedelta(days=1)
     )
     coaching = last_event_dates(repo.events(kinds=["coaching"], end=today), by_person=True)

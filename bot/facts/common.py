@@ -22,6 +22,8 @@ ACTIVITY_METRICS = frozenset({"visits", "calls"})
 HISTORY_MONTHS = 3
 STALE_BLOCKER_DAYS = 10  # working days: a blocker not mentioned for longer is not a fact any more
 Daily = Mapping[dt.date, Mapping[str, float]]
+# one person's earlier months: {"YYYY-MM": (days with any figure, {metric: total})}
+Months = Mapping[str, tuple[int, Mapping[str, float]]]
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from bot.facts.common import (
     STALE_BLOCKER_DAYS,
     Daily,
     Goal,
+    Months,
     TeamContext,
     as_of,
     cumulative,
@@ -32,18 +33,15 @@ from rules.facts import (
 )
 
 
-def complete_months(history: Daily, metric: str, calendar: Calendar) -> tuple[float, int]:
+def complete_months(history: Months, metric: str, calendar: Calendar) -> tuple[float, int]:
     """The best total of a previous month the person reported through (80% of its
     working days or more), and the report days of those months."""
-    months: dict[tuple[int, int], list[tuple[dt.date, float]]] = defaultdict(list)
-    for day, values in history.items():
-        months[(day.year, day.month)].append((day, float(values.get(metric, 0))))
     best, days = -1.0, 0
-    for (year, month), entries in months.items():
-        span = Period.parse(f"{year}-{month:02d}")
-        if len(entries) >= 0.8 * max(calendar.workdays(span.start, span.end), 1):
-            best = max(best, sum(v for _, v in entries))
-            days += len(entries)
+    for label, (count, totals) in history.items():
+        span = Period.parse(label)
+        if count >= 0.8 * max(calendar.workdays(span.start, span.end), 1):
+            best = max(best, float(totals.get(metric, 0)))
+            days += count
     return best, days
 
 
@@ -52,7 +50,7 @@ def person_metric_fact(
     person: PersonRow,
     goal: Goal,
     daily: Daily,
-    history: Daily,
+    history: Months,
     reports: Sequence[ReportRow],
     coaching: Mapping[str, dt.date],
 ) -> tuple[PersonMetricFact, PlanFigures]:

@@ -11,6 +11,7 @@ from bot.facts.common import (
     ACTIVITY_METRICS,
     Daily,
     Goal,
+    Months,
     TeamContext,
     cumulative,
     days_since,
@@ -33,7 +34,7 @@ def team_metric_facts(
     person_goals: Sequence[Goal],
     team_goals: Sequence[Goal],
     ids: Sequence[str],
-    history: Mapping[str, Daily],
+    history: Mapping[str, Months],
 ) -> list[TeamMetricFact]:
     """Per metric: the team's own target, and how its people's targets were set."""
     out: list[TeamMetricFact] = []
@@ -50,11 +51,8 @@ def team_metric_facts(
             if g.period.kind != "month" or metric in ACTIVITY_METRICS or g.basis == "bottom_up":
                 continue
             previous = g.period.shift(-1)
-            before = sum(
-                float(v.get(metric, 0))
-                for d, v in history.get(g.owner, {}).items()
-                if previous.contains(d)
-            )
+            _, totals = history.get(g.owner, {}).get(previous.label, (0, {}))
+            before = float(totals.get(metric, 0))
             if before > 0:
                 ratios.append(g.value / before)
         spread = max(ratios) - min(ratios) if len(ratios) >= 2 else -1.0

@@ -11,6 +11,7 @@ from telegram.error import TelegramError
 from bot.commands import commands, visible_to
 from bot.handlers.common import person_lang
 from bot.i18n import normalise_lang, t
+from bot.sending import is_transient
 from bot.services import Context
 
 log = logging.getLogger(__name__)
@@ -50,8 +51,11 @@ async def on_unknown_command(update: Update, context: Context) -> None:
 
 async def on_error(update: object, context: Context) -> None:
     """Logs the error, tells the admins in one short line, and keeps going."""
-    log.error("error while handling an update", exc_info=context.error)
     error = context.error
+    if is_transient(error):  # the inbox keeps the update and retries: no alarm
+        log.warning("update held back by passing trouble: %s", type(error).__name__)
+        return
+    log.error("error while handling an update", exc_info=error)
     summary = f"{type(error).__name__}: {error}"[:300] if error else "unknown error"
     token = context.bot.token
     summary = summary.replace(token, "<token>") if token else summary

@@ -6,8 +6,10 @@ A high-severity finding sent to a lead is recorded as an escalation; pressing
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
+import weakref
 from collections.abc import Sequence
 from html import escape
 
@@ -24,6 +26,22 @@ from rules.model import Finding
 
 ACK = "ack"
 MAX_TO_LEAD = 2
+_TURNS: weakref.WeakKeyDictionary[object, dict[str, asyncio.Lock]] = weakref.WeakKeyDictionary()
+
+
+def notify_lead_soon(
+    context: Context, repo: Repository, team_id: str, findings: Sequence[Finding], today: dt.date
+) -> None:
+    """Alerts the lead in the background, one alert run at a time: Telegram lets a chat
+    receive about one message a second, and the rep's next report must not wait for it."""
+    application = context.application
+    turn = _TURNS.setdefault(application, {}).setdefault(team_id, asyncio.Lock())
+
+    async def in_turn() -> None:
+        async with turn:  # a team's finding checked for cooldown is recorded before the next
+            await notify_lead(context, repo, team_id, findings, today)
+
+    application.create_task(in_turn(), name=f"notify-lead:{team_id}")
 
 
 async def notify_lead(
@@ -35,7 +53,8 @@ async def notify_lead(
     if lead is None or lead.telegram_id is None:
         return 0
     lang = normalise_lang(lead.lang)
-    names = {p.id: p.name for p in repo.people()} | {team.id: team.name} if team else {}
+    members = repo.people_in_team(team_id, active_only=False)  # whom the findings are about
+    names = {p.id: p.name for p in members} | {team.id: team.name} if team else {}
     mine = [f for f in findings if "lead" in f.audience and f.team == team_id]
     fresh = not_in_cooldown(repo, mine, today, audience="lead")[:MAX_TO_LEAD]
     sent = 0

@@ -149,9 +149,9 @@ async def reply_after_saving(
         InlineKeyboardMarkup([[button]]),
     )
     if person.team_id:
-        from bot.handlers.leads import notify_lead
+        from bot.handlers.leads import notify_lead_soon
 
-        await notify_lead(context, repo, person.team_id, findings, today)
+        notify_lead_soon(context, repo, person.team_id, findings, today)
 
 
 async def _answer(message: Message, text: str, keyboard: InlineKeyboardMarkup) -> None:

@@ -18,4 +18,13 @@ TextRoute = Callable[[Update, Context, PersonRow, str, dt.date], Awaitable[bool]
 
 def text_routes() -> tuple[TextRoute, ...]:
     """The routes, in the order they are tried (imported late: handlers import this)."""
-    return ()
+    from bot.handlers.plandoc import plandoc_route
+    from bot.handlers.planning import lead_adjust_route
+    from bot.handlers.planning_answers import rep_answer_route
+    from bot.handlers.questions import question_route
+    from bot.handlers.records import notes_route
+
+    # a rep's draft for an open planning question first (a daily report still falls
+    # through); the plan document wizard before a lead's "张伟 28万" adjustment
+    # a question last: every route before it takes only what is plainly its own
+    return (rep_answer_route, notes_route, plandoc_route, lead_adjust_route, question_route)

@@ -54,7 +54,10 @@ class _Handler(tornado.web.RequestHandler):
     def _reply(self, status: int, body: JSON) -> None:
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
-        self.finish(json.dumps(body, ensure_ascii=False))
+        try:
+            self.finish(json.dumps(body, ensure_ascii=False).encode())
+        except UnicodeEncodeError:  # a lone surrogate someone sent: as a JSON escape
+            self.finish(json.dumps(body))
 
     def _drop(self) -> None:
         self.detach().close()

@@ -121,7 +121,9 @@ def target(row: Row) -> TargetRow:
 
 
 def _warnings(text: str) -> tuple[ReportWarning, ...]:
-    raw = json.loads(text) if text else []
+    if not text or text == "[]":  # most reports: skip the JSON parser
+        return ()
+    raw = json.loads(text)
     return tuple(
         ReportWarning(str(w.get("key", "")), dict(w.get("params") or {}))
         for w in raw

@@ -13,11 +13,16 @@ The parts: `people` (teams and people), `targets`, `reports`, `blockers`,
 
 from __future__ import annotations
 
+from bot.store.asks import AsksMixin
 from bot.store.base import Row, utc_now
 from bot.store.blockers import BlockersMixin, blocker_key
+from bot.store.digests import DigestsMixin
 from bot.store.events import EventsMixin
+from bot.store.health import HealthMixin
 from bot.store.invites import InvitesMixin
 from bot.store.people import PeopleMixin
+from bot.store.plan_imports import PlanImportsMixin
+from bot.store.planning import PlanningMixin
 from bot.store.reports import ReportsMixin, telegram_source_key
 from bot.store.targets import TargetsMixin, TargetSource
 
@@ -31,5 +36,17 @@ __all__ = [
 ]
 
 
-class Repository(PeopleMixin, TargetsMixin, ReportsMixin, BlockersMixin, EventsMixin, InvitesMixin):
+class Repository(
+    PeopleMixin,
+    TargetsMixin,
+    ReportsMixin,
+    BlockersMixin,
+    EventsMixin,
+    InvitesMixin,
+    DigestsMixin,
+    HealthMixin,
+    PlanningMixin,
+    PlanImportsMixin,
+    AsksMixin,
+):
     """Typed access to the execoach database."""

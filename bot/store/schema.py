@@ -286,24 +286,148 @@ def _m0003_invites(db: Database) -> None:
     )
 
 
-@migration(4, "digests: what was sent to whom for which week (issue 5) — filled in by that work")
+@migration(4, "digests: which weekly digest went to whom, how far it got, and when it was sent")
 def _m0004_digests(db: Database) -> None:
-    _run(db, ())
+    """One row per (recipient, week): claimed before sending, then marked sent or failed.
+
+    `parts_sent` counts the messages (and the chart) already delivered, so a retry
+    resumes after them instead of sending them again.
+    """
+    _run(
+        db,
+        (
+            """CREATE TABLE digests (
+                recipient_id TEXT NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+                week TEXT NOT NULL,
+                status TEXT NOT NULL DEFAULT 'sending'
+                    CHECK (status IN ('sending', 'sent', 'failed')),
+                attempts INTEGER NOT NULL DEFAULT 1,
+                parts_sent INTEGER NOT NULL DEFAULT 0,
+                claimed_at TEXT NOT NULL,
+                sent_at TEXT,
+                last_error TEXT,
+                PRIMARY KEY (recipient_id, week)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX digests_status ON digests(status, claimed_at)",
+        ),
+    )
 
 
-@migration(5, "plans: planning rounds and bottom-up drafts (issue 7) — filled in by that work")
+@migration(
+    5,
+    "plans: planning rounds, the reps' bottom-up drafts in them, and the plan document "
+    "wizard's place (issue 7)",
+)
 def _m0005_plans(db: Database) -> None:
-    _run(db, ())
+    """A lead's planning round asks each rep of the team for a draft per metric.
+
+    At most one round per team is open at a time. A draft row remembers the
+    message that asked (a reply to it is an answer), the rep's own number, the
+    lead's adjustment and the value written at the last confirmation (so a later
+    change is recorded as a plan revision). The wizard's place lives here too,
+    so /plandoc resumes after /cancel or a restart; its answers go straight into
+    plan_documents.
+    """
+    _run(
+        db,
+        (
+            """CREATE TABLE planning_rounds (
+                id INTEGER PRIMARY KEY,
+                team_id TEXT NOT NULL REFERENCES teams(id) ON DELETE CASCADE,
+                period TEXT NOT NULL,
+                metrics TEXT NOT NULL DEFAULT '["sales"]' CHECK (json_valid(metrics)),
+                status TEXT NOT NULL DEFAULT 'open'
+                    CHECK (status IN ('open', 'confirmed', 'cancelled')),
+                opened_by TEXT REFERENCES people(id) ON DELETE SET NULL,
+                opened_at TEXT NOT NULL,
+                confirmed_at TEXT,
+                confirmations INTEGER NOT NULL DEFAULT 0,
+                updated_at TEXT NOT NULL
+            )""",
+            """CREATE UNIQUE INDEX planning_rounds_open ON planning_rounds(team_id)
+                WHERE status = 'open'""",
+            "CREATE INDEX planning_rounds_team_period ON planning_rounds(team_id, period)",
+            """CREATE TABLE planning_drafts (
+                id INTEGER PRIMARY KEY,
+                round_id INTEGER NOT NULL REFERENCES planning_rounds(id) ON DELETE CASCADE,
+                person_id TEXT NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+                metric TEXT NOT NULL,
+                position INTEGER NOT NULL DEFAULT 0,
+                reference NUMERIC CHECK (reference IS NULL OR reference >= 0),
+                reference_basis TEXT CHECK (reference_basis IS NULL
+                    OR reference_basis IN ('top_down', 'last_period_plus')),
+                draft NUMERIC CHECK (draft IS NULL OR draft >= 0),
+                adjusted NUMERIC CHECK (adjusted IS NULL OR adjusted >= 0),
+                confirmed NUMERIC CHECK (confirmed IS NULL OR confirmed >= 0),
+                asked_at TEXT,
+                ask_chat_id INTEGER,
+                ask_message_id INTEGER,
+                answered_at TEXT,
+                reminded_at TEXT,
+                reminders INTEGER NOT NULL DEFAULT 0,
+                UNIQUE (round_id, person_id, metric)
+            )""",
+            "CREATE INDEX planning_drafts_person ON planning_drafts(person_id, answered_at)",
+            """CREATE TABLE plandoc_sessions (
+                person_id TEXT PRIMARY KEY NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+                team_id TEXT NOT NULL REFERENCES teams(id) ON DELETE CASCADE,
+                period TEXT NOT NULL,
+                position INTEGER NOT NULL DEFAULT 0 CHECK (position BETWEEN 0 AND 10),
+                status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'paused')),
+                started_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            ) WITHOUT ROWID""",
+        ),
+    )
 
 
-@migration(6, "records: plan document drafts and strategy health checks (issue 7)")
+@migration(6, "records: strategy health checks, their answers and scores per element")
 def _m0006_records(db: Database) -> None:
-    _run(db, ())
+    """One row per health check a manager takes: answers as they come (so an interrupted
+    check resumes), then the scores per core element when it is finished.
+
+    The records themselves (meetings, training, coaching, incentive schemes, plan
+    revisions) are `events` rows, the kinds the mechanism and management rules read.
+    """
+    _run(
+        db,
+        (
+            # AUTOINCREMENT: a dropped check's id is never given again, so its old
+            # buttons cannot answer a newer check
+            """CREATE TABLE health_checks (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                person_id TEXT NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+                started_at TEXT NOT NULL,
+                finished_at TEXT,
+                answers TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(answers)),
+                scores TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(scores)),
+                evidence TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(evidence))
+            )""",
+            "CREATE INDEX health_checks_person ON health_checks(person_id, finished_at)",
+        ),
+    )
 
 
 @migration(7, "plan imports: uploaded target files awaiting confirmation (issue 7)")
 def _m0007_plan_imports(db: Database) -> None:
-    _run(db, ())
+    """An uploaded target file, read and checked, kept until its uploader confirms or
+    cancels it: a restart between the preview and the button loses nothing."""
+    _run(
+        db,
+        (
+            """CREATE TABLE plan_imports (
+                id TEXT PRIMARY KEY NOT NULL CHECK (length(id) BETWEEN 8 AND 64),
+                created_by TEXT REFERENCES people(id) ON DELETE CASCADE,
+                file_name TEXT NOT NULL DEFAULT '',
+                targets TEXT NOT NULL CHECK (json_valid(targets)),
+                status TEXT NOT NULL DEFAULT 'pending'
+                    CHECK (status IN ('pending', 'stored', 'cancelled')),
+                created_at TEXT NOT NULL,
+                decided_at TEXT
+            )""",
+            "CREATE INDEX plan_imports_creator ON plan_imports(created_by, status)",
+        ),
+    )
 
 
 # ---- applying ---------------------------------------------------------------------------

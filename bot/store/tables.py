@@ -25,6 +25,12 @@ PLAN_DOCUMENTS: Final = "plan_documents"
 FINDINGS: Final = "findings"
 INBOX: Final = "inbox"
 INVITES: Final = "invites"
+PLAN_IMPORTS: Final = "plan_imports"
+PLANNING_ROUNDS: Final = "planning_rounds"
+PLANNING_DRAFTS: Final = "planning_drafts"
+PLANDOC_SESSIONS: Final = "plandoc_sessions"
+HEALTH_CHECKS: Final = "health_checks"
+DIGESTS: Final = "digests"
 
 Params = list[Any]
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import BotSettings, run_bot
+from bot.clock import MovableClock
 from bot.demo import bundled_scenario
 from bot.sandbox.server import Sandbox
 from bot.scenario import load_scenario
@@ -47,8 +48,11 @@ def run_with_bot(
     body: Body,
     *,
     now: Callable[[], dt.datetime] | None = None,
+    clock: MovableClock | None = None,
 ) -> None:
-    """Runs the sandbox with `users` and the bot on `repo`, then `body`, then stops both."""
+    """Runs the sandbox with `users` and the bot on `repo`, then `body`, then stops both.
+
+    With a movable `clock` the bot sees its time, and moving it runs the scheduler."""
 
     async def main() -> None:
         async with Sandbox() as sandbox:
@@ -56,7 +60,7 @@ def run_with_bot(
                 sandbox.add_user(uid, name, language_code=lang)
             stop = asyncio.Event()
             settings = BotSettings(token=sandbox.token, api_url=sandbox.base_url, poll_timeout=1)
-            task = asyncio.create_task(run_bot(settings, repo, stop, now=now))
+            task = asyncio.create_task(run_bot(settings, repo, stop, now=now, clock=clock))
             try:
                 await body(sandbox)
             finally:
