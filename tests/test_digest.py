@@ -3,6 +3,7 @@ the schedule and the record of what was sent."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import warnings
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.demo import bundled_scenario
-from bot.digest.build import DigestError, build_digest, last_complete_week
+from bot.digest.build import DigestError, build_digest, build_digest_async, last_complete_week
 from bot.digest.chart import render_chart
 from bot.digest.model import Digest, digest_to_json
 from bot.digest.render import LIMIT, render_digest, split_blocks
@@ -109,6 +110,33 @@ def test_a_manager_gets_each_team_then_the_total(demo: Organisation) -> None:
     counts = {c: g["count"] for c, g in total["findings"].items()}
     for category, count in counts.items():
         assert count == sum(t["findings"].get(category, {}).get("count", 0) for t in data["teams"])
+
+
+def test_built_on_the_event_loop_it_lets_other_work_run_between_teams(
+    demo: Organisation,
+) -> None:
+    week = Period.parse("2026-W11")
+    woke: list[int] = []
+
+    async def main() -> Digest:
+        built: list[Digest] = []
+
+        async def build() -> None:
+            built.append(await build_digest_async(demo.repo, "wang", week, demo.today))
+
+        async def other() -> None:  # what a rep's report would be: it never waits for all
+            while not built:
+                woke.append(len(built))
+                await asyncio.sleep(0)
+
+        await asyncio.gather(build(), other())
+        return built[0]
+
+    digest = asyncio.run(main())
+    assert digest_to_json(digest) == digest_to_json(
+        build_digest(demo.repo, "wang", week, demo.today)
+    )
+    assert len(woke) >= len(digest.teams)  # once before each team at least
 
 
 def test_the_process_blockers_missed_reports_and_focus(demo: Organisation) -> None:
