@@ -56,3 +56,18 @@ def test_every_category_fires_and_the_healthy_reps_hear_nothing(
     healthy = reps - subjects
     assert {"chen", "he"} <= healthy  # 陈静 and 何静, on plan every day
     assert len(reps & subjects) >= 5  # the others each show a habit
+
+
+@pytest.mark.parametrize(
+    ("lang", "pattern"), [("en", r"(\d+) teams, (\d+) people"), ("zh", r"(\d+) 个团队，(\d+) 人")]
+)
+def test_the_demo_header_counts_teams_and_people_apart(
+    capsys: pytest.CaptureFixture[str], lang: str, pattern: str
+) -> None:
+    assert main(["demo", "--lang", lang]) == 0
+    header = capsys.readouterr().out.splitlines()[0]
+    counted = re.search(pattern, header)
+    assert counted, header
+    teams, people = demo()["teams"], demo()["people"]
+    assert isinstance(teams, list) and isinstance(people, list)
+    assert (int(counted[1]), int(counted[2])) == (len(teams), len(people))

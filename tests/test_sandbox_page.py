@@ -166,6 +166,16 @@ def test_text_from_messages_is_shown_never_run(browser: webdriver.Chrome) -> Non
     assert len(amy.find_elements(By.CSS_SELECTOR, edited)) == 1
 
 
+def test_a_link_typed_in_a_message_becomes_a_safe_link(browser: webdriver.Chrome) -> None:
+    amy = column(browser, AMY)
+    before = len(bot_texts(amy))
+    send(amy, "Visits 2. Blocker: price list at https://example.com/prices is old")
+    new_bot_message(browser, amy, before)
+    link = wait(browser, lambda d: amy.find_elements(By.CSS_SELECTOR, ".msg.me .text a"))[-1]
+    assert link.get_attribute("href") == "https://example.com/prices"
+    assert link.get_attribute("rel") == "noopener noreferrer"
+
+
 def replies_to(col: WebElement, sent: str) -> list[WebElement]:
     """The bot's messages after the person's latest message that starts with `sent`."""
     path = (
@@ -245,6 +255,10 @@ def test_the_clock_moves_to_monday_and_the_manager_reads_the_digest(
         send(wang, "/digest")
         photo = wait(browser, mondays_photos, 15)
     wait(browser, lambda d: d.execute_script("return arguments[0].naturalWidth", photo[0]) > 100)
+    # the chart loaded after the chat scrolled down: the chat still shows its last message
+    box = wang.find_element(By.CSS_SELECTOR, ".msgs")
+    below = "return arguments[0].scrollHeight - arguments[0].scrollTop - arguments[0].clientHeight"
+    wait(browser, lambda d: d.execute_script(below, box) <= 2, 3)
     digest = " ".join(bot_texts(wang))
     assert "华东一组" in digest or "South Team" in digest
     browser.execute_script("arguments[0].scrollIntoView()", photo[0])
@@ -318,14 +332,51 @@ def test_the_page_speaks_chinese_and_fits_a_phone(browser: webdriver.Chrome) -> 
     assert "经理" in column(browser, WANG).find_element(By.CSS_SELECTOR, ".role").text
     assert column(browser, AMY).find_element(By.CSS_SELECTOR, "button.send").text == "发送"
     shot(browser, "05-chinese")
+    browser.find_element(By.ID, "lang").click()
+    assert browser.find_element(By.ID, "open").text == "Open chat"
+
+
+SIDEWAYS = """
+const page = document.documentElement;
+const over = [...document.querySelectorAll("header.bar *, .notice, main.chats")]
+  .filter((e) => e.getClientRects().length && e.getBoundingClientRect().right > innerWidth + 0.5)
+  .map((e) => (e.id || e.className) + " ends at " + Math.round(e.getBoundingClientRect().right));
+return [page.scrollWidth, innerWidth, visualViewport.scale, over];
+"""
+
+
+@pytest.mark.parametrize("width", [360, 390])
+def test_the_page_fits_a_phone_without_scrolling_sideways(
+    browser: webdriver.Chrome, width: int
+) -> None:
+    """As a phone shows it (mobile emulation: the viewport meta applies, and a page wider
+    than the screen would be zoomed out), in both languages, with chats open."""
+    metrics = {"width": width, "height": 844, "deviceScaleFactor": 3, "mobile": True}
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+    try:
+        for lang in ("en", "zh"):
+            if lang == "zh":
+                browser.find_element(By.ID, "lang").click()
+            scroll_width, inner, scale, over = browser.execute_script(SIDEWAYS)
+            assert (inner, scale) == (width, 1), f"zoomed out to {inner} px: {over}"
+            assert scroll_width <= inner, over
+            assert column(browser, AMY).find_element(By.CSS_SELECTOR, "button.send").is_displayed()
+            shot(browser, f"06-phone-{width}-{lang}")
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        if browser.find_element(By.ID, "open").text != "Open chat":
+            browser.find_element(By.ID, "lang").click()
+
+
+def test_a_narrow_desktop_window_does_not_scroll_sideways(browser: webdriver.Chrome) -> None:
     browser.set_window_size(390, 844)
     try:
+        scroll_width, inner, _, over = browser.execute_script(SIDEWAYS)
+        assert scroll_width <= inner, over
         width = browser.execute_script(
             "return document.querySelector('section.phone').getBoundingClientRect().width"
         )
-        assert width <= 390
-        shot(browser, "06-phone-size")
+        assert width <= inner
+        shot(browser, "07-narrow-window")
     finally:
         browser.set_window_size(1400, 900)
-        browser.find_element(By.ID, "lang").click()
-    assert browser.find_element(By.ID, "open").text == "Open chat"

@@ -30,6 +30,7 @@
       zone: S.zone,
       lang: S.lang,
       press: (messageId, data, button) => press(col, messageId, data, button),
+      loaded: () => keepAtBottom(col),
     });
 
   function tr(key, params, lang) {
@@ -105,6 +106,10 @@
     col.msgs = el("div", "msgs");
     col.msgs.setAttribute("role", "log");
     col.msgs.setAttribute("aria-live", "polite");
+    col.atBottom = true; // the reader is at the latest message (follows new ones)
+    col.msgs.addEventListener("scroll", () => {
+      col.atBottom = isAtBottom(col.msgs);
+    });
     col.intro = el("div", "intro");
     col.msgs.appendChild(col.intro);
     root.appendChild(col.msgs);
@@ -165,11 +170,21 @@
     }
   }
 
+  function isAtBottom(box) {
+    return box.scrollHeight - box.scrollTop - box.clientHeight < 80;
+  }
+
+  // A picture (a digest chart) grows its message when it loads: a reader who was at
+  // the latest message stays there; one reading further up is left where they are.
+  function keepAtBottom(col) {
+    if (col.atBottom) col.msgs.scrollTop = col.msgs.scrollHeight;
+  }
+
   function renderChat(col, chat) {
     if (!chat) return;
     col.last = chat;
     const box = col.msgs;
-    const nearBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
+    const nearBottom = col.atBottom || isAtBottom(box);
     let added = false;
     const seen = new Set();
     let previousDay = "";
@@ -205,7 +220,10 @@
     }
     renderKeyboard(col, chat.keyboard || []);
     renderMenu(col, chat.commands || []);
-    if (added || nearBottom) box.scrollTop = box.scrollHeight;
+    if (added || nearBottom) {
+      box.scrollTop = box.scrollHeight;
+      col.atBottom = true;
+    }
   }
 
   function renderKeyboard(col, rows) {

@@ -40,7 +40,7 @@ window.SandboxView = (() => {
   function wrap(node, entity, text) {
     let outer;
     if (entity.type === "text_link" || entity.type === "url") {
-      const href = safeUrl(entity.type === "url" ? text.subsui.tr(entity.offset, entity.length) : entity.url);
+      const href = safeUrl(entity.type === "url" ? text.slice(entity.offset, entity.offset + entity.length) : entity.url);
       if (href) {
         outer = el("a");
         outer.href = href;
@@ -107,6 +107,12 @@ window.SandboxView = (() => {
       img.src = fileUrl(userId, m.id);
       img.alt = ui.tr("photo");
       img.loading = "lazy";
+      const { width, height } = m.photo;
+      if (Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0) {
+        img.width = width; // the chart's box is kept before it loads: nothing jumps
+        img.height = height;
+      }
+      if (ui.loaded) img.addEventListener("load", ui.loaded, { once: true });
       link.appendChild(img);
       bubble.appendChild(link);
     }
