@@ -14,6 +14,7 @@ from typing import Any
 import knowledge
 from bot.i18n import Lang, t
 from bot.report_view import format_number, metric_label
+from bot.textclip import clip
 from knowledge.rulebase import categories, lexicons, rule_defs
 from rules.model import Finding
 
@@ -55,8 +56,7 @@ def display_evidence(finding: Finding, lang: Lang) -> dict[str, str]:
                 t(f"plan.section.{n}", lang) for n in names
             )
         elif key in ("blocker", "words"):
-            text = str(value)
-            out[key] = text if len(text) <= 30 else text[:29] + "…"
+            out[key] = clip(str(value), 30)
         elif key in DATE_FIELDS:
             out[key] = _short_date(str(value), lang) if value else t("check.never", lang)
         elif key == "days" and isinstance(value, int | float) and value >= NEVER:

@@ -2,41 +2,63 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from html import escape
 
 import knowledge
 from bot.i18n import Lang, t
 from bot.report_parser import ParsedReport
+from bot.report_parser.model import Number
 from bot.report_view import format_number, metric_label, render_warning
 
 MAX_REPLY = 3500  # Telegram takes 4096 characters; HTML tags and escapes need room
 
 
-def render_reply(report: ParsedReport, lang: Lang, prompts: Sequence[str], replaced: bool) -> str:
-    """The one message a rep gets back: date, figures, blockers, next steps, warnings, prompts."""
+@dataclass(frozen=True, slots=True)
+class DayCount:
+    """Where a report stands among its author's reports of its day, and the day's totals."""
+
+    position: int  # 1 for the day's first report
+    totals: Mapping[str, Number]
+
+
+def _day(day: dt.date, lang: Lang) -> str:
+    return f"{day.month}/{day.day}" if lang == "en" else f"{day.month}月{day.day}日"
+
+
+def _figures(values: Mapping[str, Number], lang: Lang) -> str:
+    """Figures as "visits <b>8</b> · sales <b>25,000</b>"."""
     metrics = knowledge.metrics()
+    return " · ".join(
+        f"{escape(metric_label(name, lang))} <b>"
+        + format_number(value, lang, money=name in metrics and metrics[name].kind == "money")
+        + "</b>"
+        for name, value in values.items()
+    )
+
+
+def render_reply(
+    report: ParsedReport,
+    lang: Lang,
+    prompts: Sequence[str],
+    replaced: bool,
+    day: DayCount | None = None,
+) -> str:
+    """The one message a rep gets back: date, figures, blockers, next steps, warnings, prompts.
+
+    When `day` says it is not the day's first report, a line says it was added to the
+    earlier ones, with the day's totals."""
     key = "bot.report.updated" if replaced else "bot.report.saved"
-    lines = [
-        t(
-            key,
-            lang,
-            date=f"{report.date.month}/{report.date.day}"
-            if lang == "en"
-            else f"{report.date.month}月{report.date.day}日",
-        )
-    ]
+    lines = [t(key, lang, date=_day(report.date, lang))]
     if report.metrics:
-        lines.append(
-            " · ".join(
-                f"{escape(metric_label(name, lang))} <b>"
-                + format_number(
-                    value, lang, money=name in metrics and metrics[name].kind == "money"
-                )
-                + "</b>"
-                for name, value in report.metrics.items()
-            )
-        )
+        lines.append(_figures(report.metrics, lang))
+    if day is not None and day.position > 1:
+        added = t("bot.report.nth", lang, n=day.position, date=_day(report.date, lang))
+        if day.totals:
+            added += " " + t("bot.report.day_total", lang, figures=_figures(day.totals, lang))
+        lines.append(added)
     if report.blockers:
         lines.append(
             t(
@@ -63,3 +85,11 @@ def render_reply(report: ParsedReport, lang: Lang, prompts: Sequence[str], repla
         lines.append("💡 " + escape(prompt))
     text = "\n".join(lines)
     return text if len(text) <= MAX_REPLY else text[: MAX_REPLY - 1].rsplit("\n", 1)[0] + "\n…"
+
+
+def render_withdrawn(report_date: dt.date, figures: Mapping[str, Number], lang: Lang) -> str:
+    """The reply to a withdrawn report: withdrawn, with what it said struck through."""
+    lines = [t("bot.report.withdrawn", lang, date=_day(report_date, lang))]
+    if figures:
+        lines.append("<s>" + _figures(figures, lang) + "</s>")
+    return "\n".join(lines)

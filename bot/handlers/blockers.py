@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 
-from bot.handlers.common import member, person_lang
-from bot.i18n import t
+from bot.handlers.common import member, pressed
+from bot.i18n import Lang, t
 from bot.services import Context
 from bot.store.repository import Repository
-from bot.store.rows import PersonRow
+from bot.store.rows import BlockerRow, PersonRow
+from bot.textclip import clip
 
 RESOLVE = "rs"
 MAX_LISTED = 10
@@ -33,13 +36,21 @@ async def on_blockers(update: Update, context: Context) -> None:
     who = await member(update, context)
     if who is None:
         return
-    message, person, lang, repo = who.message, who.person, who.lang, who.repo
+    text, keyboard = _listing(who.repo, who.person, who.lang)
+    await who.message.reply_text(text, reply_markup=keyboard)
+
+
+def _listing(
+    repo: Repository, person: PersonRow, lang: Lang, done: BlockerRow | None = None
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The /blockers message as it stands now: the open blockers with a button each,
+    after a "✓ resolved" line for `done` (the one just resolved)."""
     blockers = repo.open_blockers(person_ids=_scope(repo, person))[:MAX_LISTED]
+    lines = [t("bot.blockers.done", lang, text=escape(clip(done.text, 120)))] if done else []
     if not blockers:
-        await message.reply_text(t("bot.blockers.none", lang))
-        return
+        return "\n".join([*lines, t("bot.blockers.none", lang)]), None
     names = {p.id: p.name for p in repo.people()}
-    lines = [t("bot.blockers.title", lang, count=len(blockers))]
+    lines.append(t("bot.blockers.title", lang, count=len(blockers)))
     buttons = []
     for i, b in enumerate(blockers, 1):
         owner = (
@@ -51,7 +62,7 @@ async def on_blockers(update: Update, context: Context) -> None:
                 lang,
                 n=i,
                 who=owner,
-                text=escape(b.text if len(b.text) <= 120 else b.text[:119] + "…"),
+                text=escape(clip(b.text, 120)),
                 times=b.times_seen,
                 since=b.first_seen.isoformat(),
             )
@@ -63,22 +74,27 @@ async def on_blockers(update: Update, context: Context) -> None:
                 )
             ]
         )
-    await message.reply_text("\n".join(lines), reply_markup=InlineKeyboardMarkup(buttons))
+    return "\n".join(lines), InlineKeyboardMarkup(buttons)
 
 
 async def on_resolve(update: Update, context: Context) -> None:
     """Resolves a blocker if the presser may (its owner, or their lead, manager or an admin)."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
+    press = pressed(update, context)
+    if press is None:
         return
-    repo = context.bot_data.store
-    person = repo.person_by_telegram_id(user.id)
-    lang = person_lang(person, update)
+    query, repo, person, lang = press
     _, _, raw = (query.data or "").partition(":")
     allowed = _scope(repo, person) if person else []
-    mine = {b.id for b in repo.open_blockers(person_ids=allowed)} if allowed else set()
-    if not raw.isdigit() or len(raw) > 18 or int(raw) not in mine:
+    seen = {b.id: b for b in repo.blockers(person_ids=allowed)} if allowed else {}
+    blocker = seen.get(int(raw)) if raw.isdigit() and len(raw) <= 18 else None
+    if person is None or blocker is None:
         await query.answer(t("bot.blockers.not_yours", lang), show_alert=True)
         return
-    repo.resolve_blocker(int(raw))
-    await query.answer(t("bot.blockers.resolved", lang))
+    if blocker.status == "open" and repo.resolve_blocker(blocker.id):
+        await query.answer(t("bot.blockers.resolved", lang))
+        text, keyboard = _listing(repo, person, lang, done=blocker)
+    else:  # resolved already: from an older list, or pressed twice
+        await query.answer(t("bot.blockers.already", lang))
+        text, keyboard = _listing(repo, person, lang)
+    with contextlib.suppress(BadRequest):  # unchanged, or too old to edit
+        await query.edit_message_text(text, reply_markup=keyboard)

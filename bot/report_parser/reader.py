@@ -114,9 +114,30 @@ def _items(
         else:  # a sentence with no figures that names a hold-up is a blocker by itself
             for start, end in sentences(blanked, region.start, region.end):
                 sentence = blanked[start:end]
-                if lex.cue_re.search(sentence) and not re.search(r"\d", sentence):
+                if not lex.cue_re.search(sentence):
+                    continue
+                if not re.search(r"\d", sentence):
                     blockers.extend(split_items(shown[start:end]))
+                    continue
+                for c_start, c_end in _clauses(blanked, start, end):  # "8家，客户嫌贵"
+                    clause = blanked[c_start:c_end]
+                    if lex.cue_re.search(clause) and not re.search(r"\d", clause):
+                        blockers.extend(split_items(shown[c_start:c_end]))
     return _unique(blockers), _unique(next_steps)
+
+
+_CLAUSE_END = re.compile(r"[，；;]|,(?!\d)")
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The comma-separated clauses of text[start:end] ("12,000" stays whole)."""
+    spans: list[tuple[int, int]] = []
+    pos = start
+    for m in _CLAUSE_END.finditer(text, start, end):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, end))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
 
 
 def _unique(items: list[str]) -> list[str]:
