@@ -8,55 +8,56 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.i18n import Lang
+    from bot.organisation import Organisation
+    from bot.store.rows import PersonRow
+
+MAX_CANDIDATES = 12
 
 
 def add_commands(sub: Any) -> None:
     """Adds this area's subcommands to the `execoach` parser (`sub` = its subparsers)."""
-    from bot.cli import add_common, add_db
+    from bot.cli import add_common, add_source
 
     p = sub.add_parser("digest", help="the weekly digest a lead or manager receives")
+    add_source(p)
     p.add_argument(
-        "scenario", nargs="?", metavar="SCENARIO", help="a scenario file (.json or .yaml)"
-    )
-    add_db(p)
-    p.add_argument(
-        "--for", dest="person", required=True, metavar="PERSON", help="a lead or manager id"
+        "--for",
+        dest="person",
+        required=True,
+        metavar="PERSON",
+        help="a lead or manager: id, name, given name or Telegram id",
     )
     p.add_argument(
         "--week", metavar="W", help="an ISO week, e.g. 2026-W11 (default: the last complete one)"
     )
     p.add_argument("--chart", metavar="FILE.png", help="also write the chart as a PNG file")
-    p.add_argument(
-        "--today", metavar="D", help="the day to look from (default: the scenario's today)"
-    )
     add_common(p)
     p.set_defaults(run=cmd_digest)
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
     """Prints the weekly digest PERSON receives (text, or data with --json)."""
+    import datetime as dt
     from pathlib import Path
 
-    from bot.cli import EXIT_OK, BadInputError
+    from bot.cli import EXIT_OK, BadInputError, open_source
     from bot.digest.build import DigestError, build_digest, last_complete_week
     from bot.digest.chart import render_chart
     from bot.digest.model import digest_to_json
     from bot.digest.render import render_text
-    from bot.i18n import Lang, t
-    from bot.organisation import SourceError, open_organisation
+    from bot.i18n import t
     from bot.plans import Period
-    from bot.scenario import ScenarioError
-    from bot.store.db import StoreError
 
     lang: Lang = args.lang or "en"
-    try:
-        org = open_organisation(args.scenario, args.db, args.today, lang)
-    except (ScenarioError, StoreError) as exc:
-        raise BadInputError(exc.message(lang)) from None
-    except SourceError as exc:
-        raise BadInputError(str(exc)) from None
-    lang = args.lang or org.langs.get(args.person, org.main_lang)
+    org = open_source(args, lang)
+    person = _recipient(org, args.person, args.lang or org.main_lang)
+    lang = args.lang or org.langs.get(person.id, org.main_lang)
+    # the live database without --today is seen from now: today counts once it is due
+    now = dt.datetime.now(dt.UTC) if args.db and args.today is None else None
     if args.week is None:
         week = last_complete_week(org.today)
     else:
@@ -68,7 +69,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
         if week.kind != "week":
             raise bad
     try:
-        digest = build_digest(org.repo, args.person[:100], week, org.today)
+        digest = build_digest(org.repo, person.id, week, org.today, now)
     except DigestError as exc:
         raise BadInputError(t(exc.key, lang, **exc.params)) from None
     chart_path = None
@@ -88,3 +89,23 @@ def cmd_digest(args: argparse.Namespace) -> int:
     else:
         print(render_text(digest, lang))
     return EXIT_OK
+
+
+def _recipient(org: Organisation, who: str, lang: Lang) -> PersonRow:
+    """The one person `who` names (id, name, given name, Telegram id); else a BadInputError
+    listing the candidates: the people it could mean, or those a digest can be for."""
+    from bot.cli import BadInputError
+    from bot.i18n import t
+    from bot.organisation import find_people
+
+    found = find_people(org.repo, who)
+    if len(found) == 1:
+        return found[0]
+    key = "digest.error.ambiguous"
+    if not found:
+        key = "digest.error.no_such_person"
+        found = [p for p in org.repo.people() if p.role in ("lead", "manager") and p.active]
+    listed = ", ".join(f"{p.name} ({p.id})" for p in found[:MAX_CANDIDATES])
+    if len(found) > MAX_CANDIDATES:
+        listed += ", …"
+    raise BadInputError(t(key, lang, name=who.strip()[:60], candidates=listed))

@@ -7,12 +7,16 @@ and `ask` work the same way on both (contracts §3).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass
 
 from bot.clock import local_today, parse_day
 from bot.i18n import Lang, normalise_lang, t
 from bot.store.repository import Repository
+from bot.store.rows import PersonRow
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 class SourceError(ValueError):
@@ -77,3 +81,31 @@ def open_organisation(
     names = {p.id: p.name for p in people} | {team.id: team.name for team in repo.teams()}
     langs = {p.id: normalise_lang(p.lang) for p in people if p.lang}
     return Organisation(repo, day, names, langs)
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def given_name(name: str) -> str:
+    """The name a person is called by: 强 of 王强, 小明 of 张小明, mike of Mike Lin."""
+    name = _fold(name)
+    if _CJK.match(name) and " " not in name and 2 <= len(name) <= 4:
+        return name[1:]
+    return name.split(" ")[0] if name else ""
+
+
+def find_people(repo: Repository, who: str) -> list[PersonRow]:
+    """Whom `who` names, as a command line's --for / --as reads it: a person id, a Telegram
+    id, a full name (any case), else a given name; one person, or the candidates."""
+    who = who.strip()[:100]
+    if not who:
+        return []
+    person = repo.person_by_id(who)
+    if person is None and who.isdigit() and len(who) < 19:
+        person = repo.person_by_telegram_id(int(who))
+    if person is not None:
+        return [person]
+    people = repo.people()
+    exact = [p for p in people if _fold(p.name) == _fold(who)]
+    return exact or [p for p in people if given_name(p.name) == _fold(who)]

@@ -60,7 +60,8 @@ def setting_errors(settings: Mapping[str, Any]) -> list[tuple[str, str, dict[str
     return errors
 
 
-def _team_zone(team: TeamRow) -> dt.tzinfo:
+def team_zone(team: TeamRow) -> dt.tzinfo:
+    """The team's time zone (Shanghai when it has none or a bad one)."""
     try:
         return zone(team.timezone or DEFAULT_ZONE)
     except BadTimezoneError:
@@ -71,6 +72,19 @@ def _setting_time(settings: Mapping[str, Any], name: str, default: str) -> dt.ti
     return parse_time(settings.get(name)) or parse_time(default) or dt.time(9, 0)
 
 
+def reports_due(team: TeamRow, day: dt.date, now: dt.datetime | None) -> bool:
+    """Whether `day`'s daily reports are due at `now`: once the team's first reminder time
+    (`reminder_time`, 18:00) has passed on that day in the team's zone. Without a time of
+    day (`now` None: the command line's --today) the day counts as over."""
+    if now is None:
+        return True
+    local = now.astimezone(team_zone(team))
+    if local.date() != day:
+        return local.date() > day
+    first = _setting_time(team.settings, SETTING["first"], DEFAULT_TIMES["first"])
+    return local.time() >= first
+
+
 def digest_due(team: TeamRow, now: dt.datetime) -> Period | None:
     """The week whose digest is due for `team` at `now`, or None.
 
@@ -78,7 +92,7 @@ def digest_due(team: TeamRow, now: dt.datetime) -> Period | None:
     `digest_time`, local time; when that day is not a working day, on the next working
     day; and only until the next digest's day comes (no stale digests).
     """
-    local = now.astimezone(_team_zone(team))
+    local = now.astimezone(team_zone(team))
     raw_day = team.settings.get("digest_day", DIGEST_DEFAULTS["digest_day"])
     day = raw_day.strip().lower() if isinstance(raw_day, str) else "mon"
     weekday = WEEKDAYS.index(day) if day in WEEKDAYS else 0
@@ -119,7 +133,7 @@ def due_digests(repo: Repository, now: dt.datetime) -> list[tuple[PersonRow, Per
 def reminders_due(team: TeamRow, now: dt.datetime) -> list[str]:
     """The reminder kinds whose time has come today (until 23:00); the first one is
     skipped once the nudge is due, so a late start sends one reminder, not two."""
-    local = now.astimezone(_team_zone(team)).time()
+    local = now.astimezone(team_zone(team)).time()
     if local >= REMINDERS_UNTIL:
         return []
     times = {k: _setting_time(team.settings, SETTING[k], d) for k, d in DEFAULT_TIMES.items()}

@@ -6,7 +6,8 @@ Four files, read and validated together:
   methods and principles the prompts draw on, each with its source passage;
 - `rules.yaml` — the rule catalogue (category, subject, audience, severity,
   thresholds, evidence, measure, source);
-- `prompts.yaml` — each rule's title and one prompt per audience and language;
+- `prompts.yaml` — each rule's title and one prompt per audience and language (and,
+  where a lead's or manager's prompt says today, its weekly variant for the digest);
 - `lexicons.yaml` — the words that name other functions, and discouraged words.
 
 `parse()` validates parsed documents (plain dicts, so tests can break them);
@@ -15,6 +16,7 @@ Four files, read and validated together:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import string
@@ -47,6 +49,9 @@ FILES: Final[tuple[str, ...]] = ("categories.yaml", "rules.yaml", "prompts.yaml"
 Worse = Literal["up", "down"]
 _RULE_ID = re.compile(r"^([a-z][a-z_]*)\.[a-z][a-z0-9_]*$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+# a lead's or manager's prompt that says "today" is written for a daily alert: the weekly
+# digest reads its `weekly` variant instead
+_TODAY = re.compile(r"(?i)\btoday\b|今天|今日")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +84,14 @@ class RuleDef:
     prompts: Mapping[str, Mapping[str, str]]
     title: Mapping[str, str]
     draws_on: str
+    # the lead / manager prompts for a week's plan (the digest), where they differ
+    weekly: Mapping[str, Mapping[str, str]] = dataclasses.field(
+        default_factory=lambda: MappingProxyType({})
+    )
+
+    def weekly_prompt(self, audience: str, lang: str) -> str:
+        """The prompt for a weekly plan (the digest): the weekly variant when there is one."""
+        return (self.weekly.get(audience) or self.prompts[audience])[lang]
 
     @property
     def placeholders(self) -> frozenset[str]:
@@ -317,28 +330,63 @@ def _prompts(rule: Mapping[str, Any], spec: Any, guidance: frozenset[str]) -> di
     for audience in rule["audience"]:
         if audience not in raw:
             raise _fail(file, f"{where}.{audience}", "missing prompt for this audience")
-        texts = _bilingual(raw[audience], file, f"{where}.{audience}")
-        for lang, text in texts.items():
-            try:
-                names = placeholders(text)
-            except ValueError as exc:
-                raise _fail(
-                    file, f"{where}.{audience}.{lang}", f"malformed braces: {exc}"
-                ) from None
-            unknown = sorted(set(names) - allowed)
-            if unknown:
-                raise _fail(
-                    file,
-                    f"{where}.{audience}.{lang}",
-                    f"placeholders {unknown} are not in the rule's evidence (allowed: {sorted(allowed)})",
-                )
-        prompts[audience] = texts
-    extra = sorted(set(raw) - {"title", "draws_on", *rule["audience"]}, key=str)
+        prompts[audience] = _prompt_texts(raw[audience], allowed, file, f"{where}.{audience}")
+    extra = sorted(set(raw) - {"title", "draws_on", "weekly", *rule["audience"]}, key=str)
     if extra:
         raise _fail(
             file, where, f"{extra} are not audiences of this rule ({list(rule['audience'])})"
         )
-    return {"prompts": MappingProxyType(prompts), "title": title, "draws_on": str(draws_on)}
+    return {
+        "prompts": MappingProxyType(prompts),
+        "title": title,
+        "draws_on": str(draws_on),
+        "weekly": _weekly(raw.get("weekly", {}), prompts, allowed, file, f"{where}.weekly"),
+    }
+
+
+def _prompt_texts(value: Any, allowed: set[str], file: str, place: str) -> Mapping[str, str]:
+    """One prompt in both languages, its placeholders among `allowed`."""
+    texts = _bilingual(value, file, place)
+    for lang, text in texts.items():
+        try:
+            names = placeholders(text)
+        except ValueError as exc:
+            raise _fail(file, f"{place}.{lang}", f"malformed braces: {exc}") from None
+        unknown = sorted(set(names) - allowed)
+        if unknown:
+            raise _fail(
+                file,
+                f"{place}.{lang}",
+                f"placeholders {unknown} are not in the rule's evidence (allowed: {sorted(allowed)})",
+            )
+    return texts
+
+
+def _weekly(
+    value: Any,
+    prompts: Mapping[str, Mapping[str, str]],
+    allowed: set[str],
+    file: str,
+    place: str,
+) -> Mapping[str, Mapping[str, str]]:
+    """The weekly variants (for the digest) of a rule's lead / manager prompts: required
+    where the prompt says "today", never saying it themselves."""
+    out: dict[str, Mapping[str, str]] = {}
+    for audience, spec in _mapping(value, file, place).items():
+        if audience not in ("lead", "manager") or audience not in prompts:
+            raise _fail(file, f"{place}.{audience}", "not a lead or manager prompt of this rule")
+        texts = _prompt_texts(spec, allowed, file, f"{place}.{audience}")
+        for lang, text in texts.items():
+            if _TODAY.search(text):
+                raise _fail(file, f"{place}.{audience}.{lang}", "a weekly variant says today")
+        out[audience] = texts
+    for audience in ("lead", "manager"):
+        daily = prompts.get(audience, {})
+        if audience not in out and any(_TODAY.search(text) for text in daily.values()):
+            raise _fail(
+                file, f"{place}.{audience}", "the prompt says today: add its weekly variant"
+            )
+    return MappingProxyType(out)
 
 
 def _parse_rules(

@@ -24,6 +24,7 @@ USERS = [
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 MONDAY_EARLY = dt.datetime(2026, 3, 16, 8, 30, tzinfo=SHANGHAI)
 MONDAY_NINE = dt.datetime(2026, 3, 16, 9, 0, tzinfo=SHANGHAI)
+TUESDAY_NINE = dt.datetime(2026, 3, 17, 9, 0, tzinfo=SHANGHAI)
 
 
 async def _until(check: object, timeout: float = 20.0) -> None:
@@ -91,6 +92,14 @@ def test_the_digest_goes_out_on_monday_once_and_a_failure_is_retried_once(tmp_pa
 def test_digest_on_demand(tmp_path: Path) -> None:
     repo: Repository = demo_repo(tmp_path / "bot.db")
     wednesday = dt.datetime(2026, 3, 18, 12, 0, tzinfo=dt.UTC)
+    moments = [wednesday]
+    # last week's scheduled digests went out on Monday: the scheduler stays quiet
+    for who in ("li", "mike", "wang"):
+        assert repo.claim_digest(
+            who, "2026-W11", MONDAY_NINE, retry_after=dt.timedelta(0), stale_after=dt.timedelta(0)
+        )
+        repo.mark_digest_sent(who, "2026-W11", MONDAY_NINE)
+    weekly = repo.digests()
 
     async def body(sandbox: Sandbox) -> None:
         sandbox.send_command(LI, "digest")
@@ -106,6 +115,18 @@ def test_digest_on_demand(tmp_path: Path) -> None:
         assert "主管和经理" in text_of(await sandbox.next_message(ZHANG, timeout=10))
         sandbox.send_command(MIKE, "digest", "<b>last year</b>")
         assert "/digest now" in text_of(await sandbox.next_message(MIKE, timeout=10))
+        # Monday 09:00 in Shanghai: Monday's reports are not due yet (18:00), so nobody
+        # has missed it and there is nothing to compare; Tuesday 09:00 compares Mondays
+        for when, words in (
+            (MONDAY_NINE, "no day's reports are due yet"),
+            (TUESDAY_NINE, "(Mon, partial)"),
+        ):
+            moments.append(when.astimezone(dt.UTC))
+            sandbox.send_command(MIKE, "digest", "now")
+            text = text_of(await sandbox.next_message(MIKE, timeout=20))
+            assert words in text and "-100%" not in text and "Daily reports: 0%" not in text, text
+            while (await sandbox.next_message(MIKE, timeout=20))["kind"] != "photo":
+                pass
 
-    run_with_bot(repo, USERS, body, now=lambda: wednesday)
-    assert repo.digests() == []  # on demand is not the weekly record
+    run_with_bot(repo, USERS, body, now=lambda: moments[-1])
+    assert repo.digests() == weekly  # on demand is not the weekly record

@@ -80,3 +80,40 @@ def test_no_source_or_no_person(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:
         main(["digest", DEMO])
     assert exited.value.code == 2
+
+
+@pytest.mark.parametrize("who", ["王强", "wang", "强", "9001"])
+def test_for_takes_an_id_a_name_a_given_name_or_a_telegram_id(
+    capsys: pytest.CaptureFixture[str], who: str
+) -> None:
+    code, out, err = run(capsys, "digest", DEMO, "--for", who, "--json")
+    assert code == 0, err
+    assert json.loads(out)["for"] == "wang"
+
+
+@pytest.mark.parametrize("who", ["Mike Lin", "mike lin", "Mike"])
+def test_english_names_any_case(capsys: pytest.CaptureFixture[str], who: str) -> None:
+    code, out, err = run(capsys, "digest", DEMO, "--for", who, "--json")
+    assert code == 0, err
+    assert json.loads(out)["for"] == "mike"
+
+
+def test_an_unknown_or_ambiguous_person_lists_the_candidates(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from bot.store.db import open_db
+    from bot.store.repository import Repository
+
+    db = str(tmp_path / "live.db")
+    assert run(capsys, "import", DEMO, "--db", db)[0] == 0
+    repo = Repository(open_db(db))
+    repo.upsert_person("mike2", "Mike Chen", "lead", team_id="east")
+    repo.db.close()
+    base = ["digest", "--db", db, "--today", "2026-03-18", "--lang", "en"]
+    code, out, err = run(capsys, *base, "--for", "Mike")
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+    assert "Mike Lin (mike)" in err and "Mike Chen (mike2)" in err
+    code, out, err = run(capsys, *base, "--for", "Nobody Here")
+    assert code == 2 and "Nobody Here" in err and len(err.strip().splitlines()) == 1
+    assert "李娜 (li)" in err and "王强 (wang)" in err and "张伟" not in err  # leads, managers
+    assert run(capsys, *base, "--for", "Mike Chen", "--json")[0] == 0  # the full name is one

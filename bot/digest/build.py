@@ -27,6 +27,7 @@ from bot.digest.model import (
 )
 from bot.digest.total import total_scope
 from bot.plans import Calendar, Period, calendar_for, progress
+from bot.scheduler import reports_due
 from bot.status import TeamStatus, team_status
 from bot.store.repository import Repository
 from bot.store.rows import EventRow, PersonRow, TeamRow
@@ -80,6 +81,7 @@ class DigestPlan:
     teams: tuple[TeamRow, ...]
     names: dict[str, str]
     leave: dict[str, set[dt.date]]
+    now: dt.datetime | None = None  # the moment it is made (None: `today` seen as over)
 
     @property
     def as_of(self) -> dt.date:
@@ -89,10 +91,24 @@ class DigestPlan:
     def audience(self) -> str:
         return "lead" if self.person.role == "lead" else "manager"
 
+    def counted_to(self, team: TeamRow) -> dt.date:
+        """The last day whose reports are due for `team`: `as_of`, or the day before while
+        today's reports are not yet due (before the team's reminder time)."""
+        if self.as_of < self.today or reports_due(team, self.today, self.now):
+            return self.as_of
+        return self.as_of - dt.timedelta(days=1)
+
     def scope(self, team: TeamRow) -> Scope:
         """One team's part."""
         return team_scope(
-            self.repo, team, self.week, self.as_of, self.audience, self.names, self.leave
+            self.repo,
+            team,
+            self.week,
+            self.as_of,
+            self.audience,
+            self.names,
+            self.leave,
+            counted_to=self.counted_to(team),
         )
 
     def finish(self, scopes: Sequence[Scope]) -> Digest:
@@ -115,8 +131,15 @@ class DigestPlan:
         )
 
 
-def plan_digest(repo: Repository, person_id: str, week: Period, today: dt.date) -> DigestPlan:
-    """What `person_id`'s digest for `week`, seen from `today`, covers; raises DigestError."""
+def plan_digest(
+    repo: Repository,
+    person_id: str,
+    week: Period,
+    today: dt.date,
+    now: dt.datetime | None = None,
+) -> DigestPlan:
+    """What `person_id`'s digest for `week`, seen from `today` (at `now`), covers; raises
+    DigestError."""
     person = repo.person_by_id(person_id)
     if person is None:
         raise DigestError("digest.error.unknown_person", name=person_id)
@@ -128,22 +151,32 @@ def plan_digest(repo: Repository, person_id: str, week: Period, today: dt.date) 
     as_of = min(today, week.end)
     names = {p.id: p.name for p in repo.people()} | {t.id: t.name for t in repo.teams()}
     leave = _leave_days(repo.events(kinds=["leave"], end=as_of), week.start, as_of)
-    return DigestPlan(repo, person, week, today, teams, names, leave)
+    return DigestPlan(repo, person, week, today, teams, names, leave, now)
 
 
-def build_digest(repo: Repository, person_id: str, week: Period, today: dt.date) -> Digest:
+def build_digest(
+    repo: Repository,
+    person_id: str,
+    week: Period,
+    today: dt.date,
+    now: dt.datetime | None = None,
+) -> Digest:
     """The digest `person_id` receives for `week`, seen from `today` (the week so far when
-    `today` falls inside it)."""
-    plan = plan_digest(repo, person_id, week, today)
+    `today` falls inside it; today counts once its reports are due at `now`)."""
+    plan = plan_digest(repo, person_id, week, today, now)
     return plan.finish([plan.scope(team) for team in plan.teams])
 
 
 async def build_digest_async(
-    repo: Repository, person_id: str, week: Period, today: dt.date
+    repo: Repository,
+    person_id: str,
+    week: Period,
+    today: dt.date,
+    now: dt.datetime | None = None,
 ) -> Digest:
     """`build_digest` on the event loop: it lets other work (a rep's report) run between
     teams, so a manager's digest never holds the loop for more than one team."""
-    plan = plan_digest(repo, person_id, week, today)
+    plan = plan_digest(repo, person_id, week, today, now)
     scopes = []
     for team in plan.teams:
         await asyncio.sleep(0)
@@ -190,27 +223,35 @@ def team_scope(
     audience: str,
     names: dict[str, str],
     leave: Mapping[str, set[dt.date]],
+    counted_to: dt.date | None = None,
 ) -> Scope:
-    """A team's part of the digest (`leave`: each person's days of leave in the week)."""
+    """A team's part of the digest (`leave`: each person's days of leave in the week).
+
+    Days after `counted_to` (today, while its reports are not yet due) count only for
+    those who already reported on them; the week's figures, and the same weekdays of
+    the week before, run to `counted_to`."""
+    counted = as_of if counted_to is None else min(counted_to, as_of)
     status = team_status(repo, team, as_of)
     calendar = calendar_for(team.workdays)
     members = repo.people_in_team(team.id)
     reps = [p for p in members if p.role == "rep" and p.active]
     row_people = [s.person for s in status.people]
-    counted = {p.id: p for p in [*row_people, *(r for r in reps if r not in row_people)]}
-    ids = list(counted)
-    this_week = repo.metric_totals(ids, week.start, as_of)
+    people = {p.id: p for p in [*row_people, *(r for r in reps if r not in row_people)]}
+    ids = list(people)
+    this_week = repo.metric_totals(ids, week.start, counted)
     shift = dt.timedelta(days=7)
-    before = repo.metric_totals(ids, week.start - shift, as_of - shift)
+    before = repo.metric_totals(ids, week.start - shift, counted - shift)
     reported = repo.report_days(ids, week.start, as_of)
     workdays = calendar.workday_list(week.start, as_of)
+    compared_days = calendar.workday_list(week.start, counted)
     rows: list[Row] = []
     missing: list[MissingItem] = []
     by_id = {s.person.id: s for s in status.people}
-    for pid, person in counted.items():
+    for pid, person in people.items():
         away = leave.get(pid, set())
-        due = [d for d in workdays if d not in away]
-        done = [d for d in due if d in reported.get(pid, set())]
+        mine = reported.get(pid, set())
+        due = [d for d in workdays if d not in away and (d <= counted or d in mine)]
+        done = [d for d in due if d in mine]
         figures = by_id[pid].metrics if pid in by_id else ()
         rows.append(
             Row(
@@ -242,7 +283,8 @@ def team_scope(
         totals=tuple(MetricLine(m.metric, m.figures) for m in status.totals),
         rows=tuple(rows),
         compare=tuple(Compare(m, _sum(this_week, ids, m), _sum(before, ids, m)) for m in COMPARED),
-        visits_per_day=_ratio(visits, rep_count * len(workdays)) if rep_count else None,
+        compared_to=counted,
+        visits_per_day=_ratio(visits, rep_count * len(compared_days)) if rep_count else None,
         month_sales=_sum(month_totals, ids, "sales"),
         month_collections=_sum(month_totals, ids, "collections"),
         findings=groups,

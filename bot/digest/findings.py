@@ -98,28 +98,35 @@ def merge_groups(groups: Iterable[Sequence[CategoryGroup]]) -> tuple[CategoryGro
 
 
 def focus(items: Sequence[FindingItem], audience: str) -> tuple[FindingItem, ...]:
-    """Two or three findings whose prompts make next week's focus: the most serious of the
-    categories that dominated (by severity-weighted count), one rule at most once."""
+    """Two or three findings whose prompts make next week's focus, one rule at most once:
+    the most serious of the categories that dominated (by severity-weighted count), about
+    as many different people (or teams) and categories as there are.
+
+    Rounds over the dominant categories, each taking the first item that fits: a new
+    subject in a new category; a new subject; a new category; then (up to two) anything."""
     weight: dict[str, int] = {}
     for item in items:
         weight[item.finding.category] = weight.get(item.finding.category, 0) + _weight(item.finding)
     ranked = sorted(weight, key=lambda c: -weight[c])
+    usable = [i for i in items if audience_for(i.finding, audience) is not None]
     chosen: list[FindingItem] = []
-    rules: set[str] = set()
-    for round_ in range(2):  # first the best of each dominant category, then seconds
+
+    def fits(item: FindingItem, round_: int) -> bool:
+        if any(c.finding.rule == item.finding.rule for c in chosen):
+            return False
+        new_subject = all(c.finding.subject != item.finding.subject for c in chosen)
+        new_category = all(c.finding.category != item.finding.category for c in chosen)
+        return (new_subject and new_category, new_subject, new_category, True)[round_]
+
+    for round_, most in ((0, FOCUS_ITEMS), (1, FOCUS_ITEMS), (2, FOCUS_ITEMS), (3, 2)):
         for category in ranked:
-            picks = [
-                i
-                for i in items
-                if i.finding.category == category
-                and i.finding.rule not in rules
-                and audience_for(i.finding, audience) is not None
-            ]
-            if len(picks) > 0 and len(chosen) < FOCUS_ITEMS:
-                if round_ == 1 and len(chosen) >= 2:
-                    break
-                chosen.append(picks[0])
-                rules.add(picks[0].finding.rule)
+            if len(chosen) >= most:
+                break
+            pick = next(
+                (i for i in usable if i.finding.category == category and fits(i, round_)), None
+            )
+            if pick is not None:
+                chosen.append(pick)
     return tuple(chosen)
 
 

@@ -128,6 +128,8 @@ class Scope:
     totals: tuple[MetricLine, ...]
     rows: tuple[Row, ...]
     compare: tuple[Compare, ...]
+    compared_to: dt.date  # the week's figures run from its Monday to this day (and the
+    # week before's to the same weekday); before the Monday when no day is due yet
     visits_per_day: float | None  # per rep and working day this week
     month_sales: float
     month_collections: float
@@ -235,6 +237,7 @@ def scope_to_json(scope: Scope) -> dict[str, Any]:
         ],
         "week": {c.metric: c.week for c in scope.compare},
         "week_before": {c.metric: c.before for c in scope.compare},
+        "compared_to": scope.compared_to.isoformat(),
         "completion": scope.completion,
         "visits_per_day": scope.visits_per_day,
         "collections_ratio": scope.collections_ratio,

@@ -14,10 +14,11 @@ from html import escape
 import knowledge
 from bot.digest.findings import audience_for
 from bot.digest.model import Digest, MetricLine, Row, Scope
-from bot.findings_view import render_prompt, title
+from bot.findings_view import display_evidence, title
 from bot.i18n import Lang, t
 from bot.report_view import format_number, metric_label
 from knowledge.rulebase import categories, methods, principles, rule_defs
+from rules.model import Finding
 
 LIMIT = 4096
 MAX_BLOCKERS = 8
@@ -125,9 +126,28 @@ def _plan_block(scope: Scope, lang: Lang) -> list[str]:
     return lines
 
 
+WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def weekday(day: dt.date, lang: Lang) -> str:
+    return t(f"digest.day.{WEEKDAY_KEYS[day.weekday()]}", lang)
+
+
+def _week_title(scope: Scope, d: Digest, lang: Lang) -> str:
+    """This week against the week before; a partial week names the days compared."""
+    if d.complete and scope.compared_to >= d.end:
+        return t("digest.week_title", lang)
+    if scope.compared_to < d.start:
+        return t("digest.week_none_due", lang)
+    first, last = weekday(d.start, lang), weekday(scope.compared_to, lang)
+    days = first if scope.compared_to == d.start else t("digest.days", lang, first=first, last=last)
+    return t("digest.week_title_so_far", lang, days=days)
+
+
 def _week_block(scope: Scope, d: Digest, lang: Lang) -> list[str]:
-    key = "digest.week_title" if d.complete else "digest.week_title_so_far"
-    lines = [t(key, lang)]
+    lines = [_week_title(scope, d, lang)]
+    if scope.compared_to < d.start:
+        return lines
     for c in scope.compare:
         change = t("digest.change", lang, change=f"{c.change:+.0%}") if c.change is not None else ""
         lines.append(
@@ -226,6 +246,15 @@ def _missing_block(scope: Scope, lang: Lang) -> list[str]:
     return lines
 
 
+def focus_action(finding: Finding, audience: str, lang: Lang, name: str) -> str:
+    """The rule's prompt for `audience`, worded for a week's plan (its weekly variant)."""
+    template = rule_defs()[finding.rule].weekly_prompt(audience, lang)
+    try:
+        return template.format_map({**display_evidence(finding, lang), "name": name})
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
 def _focus_block(scope: Scope, audience: str, lang: Lang) -> list[str]:
     if not scope.focus:
         return [t("digest.focus_none", lang)]
@@ -240,7 +269,7 @@ def _focus_block(scope: Scope, audience: str, lang: Lang) -> list[str]:
                 lang,
                 n=n,
                 method=escape(method.name[lang] if method else title(item.finding, lang)),
-                action=escape(render_prompt(item.finding, who, lang, item.name)),
+                action=escape(focus_action(item.finding, who, lang, item.name)),
             )
         )
     return lines

@@ -79,6 +79,7 @@ def total_scope(scopes: Sequence[Scope], person: PersonRow, audience: str) -> Sc
         totals=_total_lines(scopes),
         rows=tuple(rows),
         compare=compare,
+        compared_to=max(s.compared_to for s in scopes),
         visits_per_day=sum(visits_days) / reps if reps else None,
         month_sales=sum(s.month_sales for s in scopes),
         month_collections=sum(s.month_collections for s in scopes),

@@ -8,12 +8,12 @@ import logging
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot.clock import BadTimezoneError, zone
 from bot.digest.build import DigestError, build_digest_async, last_complete_week, teams_of
 from bot.digest.send import digest_parts, send_parts
 from bot.handlers.common import member
 from bot.i18n import t
 from bot.plans import Period
+from bot.scheduler import team_zone
 from bot.services import Context
 
 log = logging.getLogger(__name__)
@@ -36,13 +36,11 @@ async def on_digest(update: Update, context: Context) -> None:
         return
     try:
         teams = teams_of(repo, person)
-        try:
-            tz = zone(teams[0].timezone or "Asia/Shanghai")
-        except BadTimezoneError:
-            tz = zone("Asia/Shanghai")
-        today = context.bot_data.now().astimezone(tz).date()
+        tz = team_zone(teams[0])
+        now = context.bot_data.now()
+        today = now.astimezone(tz).date()
         week = Period.containing("week", today) if arg else last_complete_week(today)
-        digest = await build_digest_async(repo, person.id, week, today)
+        digest = await build_digest_async(repo, person.id, week, today, now)
     except DigestError as exc:
         await message.reply_text(t(exc.key, lang, **exc.params))
         return
