@@ -10,9 +10,9 @@ import datetime as dt
 from typing import Any
 
 from bot.ask.figures import RangeFigures, figures_json, metric_rank, range_figures
-from bot.ask.periods import Span
 from bot.ask.query import Query
 from bot.ask.scope import Scope
+from bot.ask.spans import Span
 from bot.i18n import Lang
 from bot.plans import calendar_for
 from bot.store.repository import Repository
@@ -37,9 +37,19 @@ def _people(scope: Scope, subjects: tuple[str, ...]) -> list[PersonRow]:
     return list(seen.values())
 
 
+def _members(scope: Scope, subjects: tuple[str, ...]) -> list[PersonRow]:
+    """Everyone a subject's figures sum over: all of a team's active members, as
+    contracts §2 and `bot.status` sum a team, or the person."""
+    seen: dict[str, PersonRow] = {}
+    for subject in subjects:
+        for person in scope.members(subject):
+            seen.setdefault(person.id, person)
+    return list(seen.values())
+
+
 def _figures(repo: Repository, scope: Scope, q: Query, today: dt.date) -> RangeFigures:
     return range_figures(
-        repo, _people(scope, q.subjects), _teams(scope, q.subjects), q.start, q.end, today
+        repo, _members(scope, q.subjects), _teams(scope, q.subjects), q.start, q.end, today
     )
 
 
@@ -52,7 +62,7 @@ def progress(repo: Repository, scope: Scope, q: Query, today: dt.date) -> Data:
     rf = _figures(repo, scope, q, today)
     items = []
     for subject in q.subjects:
-        members = [p.id for p in _people(scope, (subject,))]
+        members = [p.id for p in _members(scope, (subject,))]
         team = subject if subject in scope.all_teams else None
         figs = _metrics(rf.combined(members, team), q.metric)
         actual_only = {
@@ -80,20 +90,23 @@ def progress(repo: Repository, scope: Scope, q: Query, today: dt.date) -> Data:
     return {"items": items, "elapsed": rf.elapsed, "total": rf.total}
 
 
-def _pace_rows(repo: Repository, scope: Scope, q: Query, today: dt.date) -> list[Data]:
-    """Each person of the subjects with their pace on the metric asked (or worst metric)."""
+def _pace_rows(
+    repo: Repository, scope: Scope, q: Query, today: dt.date, by_worst: bool = False
+) -> list[Data]:
+    """Each person of the subjects with their pace on the metric asked; else on sales
+    when targeted (a ranking), or on their worst-paced metric (`by_worst`: who is
+    behind, as the digest sorts people)."""
     rf = _figures(repo, scope, q, today)
     rows = []
     for person in _people(scope, q.subjects):
-        figs = _metrics(rf.people.get(person.id, {}), q.metric)
+        figs = _metrics(rf.person(person.id), q.metric)
         paced = [(f.pace, m, f) for m, f in figs.items() if f.pace is not None]
         if not paced:
             actual = rf.actuals.get(person.id, {}).get(q.metric or "sales")
             rows.append({"id": person.id, "pace": None, "metric": q.metric, "actual": actual})
             continue
-        pace, metric, fig = min(paced, key=lambda x: x[0])
-        if q.metric is None and "sales" in figs and figs["sales"].pace is not None:
-            pace, metric, fig = figs["sales"].pace, "sales", figs["sales"]
+        sales = [p for p in paced if p[1] == "sales"]
+        pace, metric, fig = sales[0] if sales and not by_worst else min(paced, key=lambda x: x[0])
         rows.append(
             {"id": person.id, "pace": round(pace, 4), "metric": metric, **figures_json(fig)}
         )
@@ -101,7 +114,7 @@ def _pace_rows(repo: Repository, scope: Scope, q: Query, today: dt.date) -> list
 
 
 def behind(repo: Repository, scope: Scope, q: Query, today: dt.date) -> Data:
-    rows = [r for r in _pace_rows(repo, scope, q, today) if r["pace"] is not None]
+    rows = [r for r in _pace_rows(repo, scope, q, today, by_worst=True) if r["pace"] is not None]
     rows.sort(key=lambda r: r["pace"])
     return {
         "behind": [r for r in rows if r["pace"] < BEHIND_PACE],

@@ -1,11 +1,16 @@
 """Plan figures over any range of days: a month, a quarter, 3月1日到15日, the last 7 days.
 
-A target of a longer or shifted period counts in proportion to the working days
-it shares with the range (a March target counts whole for March, half for its
+When every target met is of exactly the range asked (this month, with month targets)
+the figures are the arithmetic of contracts §2 (`bot.plans.figures_from_counts`),
+the same as `bot.status`: a team's target is its own or the sum of its people's,
+its actual everything its people reported.
+
+Otherwise a target of a longer or shifted period counts in proportion to the working
+days it shares with the range (a March target counts whole for March, half for its
 first half); what should be done by today is summed target by target over each
-target's own working days; actuals count only on the days a target covers
-(docs/questions.md, "Ranges"). For one target over its whole period this is the
-arithmetic of contracts §2 (`bot.plans`) exactly.
+target's own working days; actuals count only on the days a target covers — for a
+team, everything its people reported on the days any of its targets of that metric
+covers (docs/questions.md, "Ranges").
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ class Part:
     expected: float
     actual: float
     segments: frozenset[int]
+    whole: bool = False  # every target in it is of exactly the range asked
 
 
 @dataclass(frozen=True)
@@ -48,7 +54,6 @@ class RangeFigures:
     start: dt.date
     end: dt.date
     today: dt.date
-    people: dict[str, dict[str, PlanFigures]]  # targeted metrics
     actuals: dict[str, dict[str, float]]  # every metric reported, targeted or not
     elapsed: int
     total: int
@@ -57,21 +62,24 @@ class RangeFigures:
     segment_actuals: dict[str, list[dict[str, float]]]  # person -> per segment
     segment_days: tuple[tuple[int, int], ...]  # per segment: (elapsed, total) workdays
 
+    def person(self, pid: str) -> dict[str, PlanFigures]:
+        """One person's figures on each targeted metric, in the metrics' order."""
+        per = self.parts.get(pid, {})
+        return {m: self.figures(per[m]) for m in sorted(per, key=metric_rank)}
+
     def combined(self, ids: Iterable[str], team_id: str | None = None) -> dict[str, PlanFigures]:
-        """The figures of several people together (a team's own target wins when set)."""
+        """The figures of several people together, as contracts §2 sums a team: the
+        team's own target when set, else the sum of its people's; the actual is
+        everything any of `ids` reported on the days those targets cover (so a member
+        without a target of the metric still counts)."""
         ids = list(ids)
         metrics = {m for pid in ids for m in self.parts.get(pid, {})}
         own = self.team_parts.get(team_id or "", {})
+        empty: list[dict[str, float]] = [{} for _ in self.segment_days]
         out: dict[str, PlanFigures] = {}
         for metric in sorted(metrics | set(own), key=metric_rank):
             if metric in own:
                 part = own[metric]
-                actual = sum(
-                    self.segment_actuals.get(pid, [{}] * len(self.segment_days))[i].get(metric, 0.0)
-                    for pid in ids
-                    for i in part.segments
-                )
-                part = Part(part.target, part.expected, actual, part.segments)
             else:
                 parts = [
                     self.parts[pid][metric] for pid in ids if metric in self.parts.get(pid, {})
@@ -79,15 +87,25 @@ class RangeFigures:
                 part = Part(
                     sum(p.target for p in parts),
                     sum(p.expected for p in parts),
-                    sum(p.actual for p in parts),
+                    0.0,
                     frozenset().union(*(p.segments for p in parts)),
+                    all(p.whole for p in parts),
                 )
-            out[metric] = self.figures(part)
+            actual = sum(
+                self.segment_actuals.get(pid, empty)[i].get(metric, 0.0)
+                for pid in ids
+                for i in sorted(part.segments)
+            )
+            out[metric] = self.figures(
+                Part(part.target, part.expected, actual, part.segments, part.whole)
+            )
         return out
 
     def figures(self, part: Part) -> PlanFigures:
         elapsed = sum(self.segment_days[i][0] for i in part.segments)
         total = sum(self.segment_days[i][1] for i in part.segments)
+        if part.whole:  # one period, its own targets: contracts §2 exactly
+            return figures_from_counts(part.target, part.actual, elapsed, total)
         return plan_from_parts(part.target, part.expected, part.actual, elapsed, total)
 
 
@@ -96,30 +114,19 @@ def plan_from_parts(
 ) -> PlanFigures:
     """Contracts §2 with `expected` summed target by target: pace = actual / expected,
     forecast = actual + pace × (target − expected), needed = gap / working days left.
-    For one target over its whole period this is `figures_from_counts` exactly."""
+    For one target over its whole period this is `figures_from_counts` (up to rounding)."""
     if elapsed == 0 or total == 0:
         return figures_from_counts(target, actual, elapsed, total)
     remaining = total - elapsed
     pace = actual / expected if expected else None
     forecast = actual + pace * (target - expected) if pace is not None else None
-    needed: float | None
     if actual >= target:
-        needed = 0.0
-    elif remaining > 0:
-        needed = (target - actual) / remaining
+        needed: float | None = 0.0
     else:
-        needed = None
+        needed = (target - actual) / remaining if remaining > 0 else None
+    gap = max(target - actual, 0.0)
     return PlanFigures(
-        target=target,
-        actual=actual,
-        elapsed=elapsed,
-        total=total,
-        remaining=remaining,
-        expected=expected,
-        pace=pace,
-        forecast=forecast,
-        needed_per_day=needed,
-        gap=max(target - actual, 0.0),
+        target, actual, elapsed, total, remaining, expected, pace, forecast, needed, gap
     )
 
 
@@ -178,6 +185,7 @@ def _parts(
                 ),
             )
         whole, inside, done, segments = known[span]
+        exact = span == (start, end)
         if whole:
             target, expected = row.value * inside / whole, row.value * done / whole
         else:  # a target of no working day: whole when the range holds it all
@@ -191,7 +199,8 @@ def _parts(
             target += old.target
             expected += old.expected
             segments |= old.segments
-        per[row.metric] = Part(float(target), float(expected), 0.0, segments)
+            exact = exact and old.whole
+        per[row.metric] = Part(float(target), float(expected), 0.0, segments, exact)
     return people, teams
 
 
@@ -246,12 +255,11 @@ def range_figures(
         segs = segment_actuals.get(pid, empty)
         for metric, part in per.items():
             done = sum(segs[i].get(metric, 0.0) for i in part.segments)
-            per[metric] = Part(part.target, part.expected, done, part.segments)
-    rf = RangeFigures(
+            per[metric] = Part(part.target, part.expected, done, part.segments, part.whole)
+    return RangeFigures(
         start,
         end,
         today,
-        {},
         actuals,
         calendar.workdays(start, upto) if upto >= start else 0,
         calendar.workdays(start, end),
@@ -260,12 +268,6 @@ def range_figures(
         segment_actuals,
         segment_days,
     )
-    for pid, per in person_parts.items():
-        rf.people[pid] = {
-            m: rf.figures(part)
-            for m, part in sorted(per.items(), key=lambda kv: metric_rank(kv[0]))
-        }
-    return rf
 
 
 def _calendar(teams: Sequence[TeamRow], people: Sequence[PersonRow], repo: Repository) -> Calendar:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
+from bot.ask.spans import Span, whole
 from bot.plans import Period, PeriodKind
 
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
@@ -52,45 +52,6 @@ def cn_int(text: str) -> int:
         tens, _, ones = text.partition("十")
         return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0))
     return _CN_DIGITS.get(text, 0)
-
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A period found in a question: its days (both inclusive) and how it was written."""
-
-    start: dt.date
-    end: dt.date
-    kind: PeriodKind | None  # a whole calendar period, else None (a range of days)
-    begin: int  # where in the text
-    stop: int
-    open_end: bool = False  # "since March 1": the end was set to today
-
-    def following(self) -> Span:
-        """The period after this one (this month for last month)."""
-        if self.kind is not None:
-            nxt = Period.containing(self.kind, self.start).shift(1)
-            return Span(nxt.start, nxt.end, self.kind, -1, -1)
-        days = (self.end - self.start).days + 1
-        return Span(
-            self.end + dt.timedelta(days=1), self.end + dt.timedelta(days=days), None, -1, -1
-        )
-
-    def previous(self) -> Span:
-        """The period before this one: last month for a month, the same number of days
-        before for a range."""
-        if self.kind is not None:
-            prev = Period.containing(self.kind, self.start).shift(-1)
-            return Span(prev.start, prev.end, self.kind, -1, -1)
-        days = (self.end - self.start).days + 1
-        return Span(
-            self.start - dt.timedelta(days=days), self.start - dt.timedelta(days=1), None, -1, -1
-        )
-
-
-def whole(kind: PeriodKind, day: dt.date, begin: int = -1, stop: int = -1) -> Span:
-    """The calendar period of `kind` holding `day`."""
-    period = Period.containing(kind, day)
-    return Span(period.start, period.end, kind, begin, stop)
 
 
 def _past_month(month: int, today: dt.date, year: int | None = None) -> int:
@@ -402,9 +363,6 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Resolver], ...] = tuple(
     )
 )
 
-# "may" is a month and a verb: only read as a month with a preposition or a year
-_MAY_VERB = re.compile(r"(?<![a-z])may(?!\s+20\d\d)(?![a-z])")
-
 
 def find_periods(text: str, today: dt.date) -> list[Span]:
     """Every period in `text` (lower-case, normalised), in the order written.
@@ -418,6 +376,7 @@ def find_periods(text: str, today: dt.date) -> list[Span]:
             begin, stop = m.span()
             if any(begin < e and s < stop for s, e in taken):
                 continue
+            # "may" is a month and a verb: a month only after a preposition
             if m.groupdict().get("mn") == "may" and not re.search(
                 r"(?:in|for|of|during)\s+may", text
             ):

@@ -53,7 +53,54 @@ def next_action(kind: str, lang: Lang, **values: Any) -> str:
         text = action.text(lang).format(**values)
     except (KeyError, IndexError, ValueError):
         text = action.text(lang)
-    return "👉 " + text
+    return "👉 " + text[:1].upper() + text[1:]
+
+
+_MONEY_FIRST = ("sales", "collections")
+FLAT = 0.02  # a change within ±2% of the other period reads as level
+
+
+def amount(value: float | None, metric: str, lang: Lang) -> str:
+    """ "销售额 5.77万元" / "1.7 new outlets": a number with its metric and unit."""
+    shown = num(value, metric, lang)
+    if metric in knowledge.CANONICAL_METRICS:  # each has its unit: 家, 单, 元 …
+        return t(f"ask.amount.{metric}", lang, value=shown)
+    return t("ask.amount", lang, metric=metric_label(metric, lang), value=shown)
+
+
+def _importance(metric: str, f: Mapping[str, Any]) -> tuple[int, float]:
+    """Money first — sales, then collections, then any other money — then the largest
+    relative shortfall (the lowest pace, else the lowest share of the target done)."""
+    spec = knowledge.metrics().get(metric)
+    rank = _MONEY_FIRST.index(metric) if metric in _MONEY_FIRST else 2
+    if rank == 2 and not (spec and spec.kind == "money"):
+        rank = 3
+    done = f["pace"] if f["pace"] is not None else f.get("attainment")
+    return rank, done if done is not None else 0.0
+
+
+def focus(
+    metrics: list[tuple[str, Mapping[str, Any]]],
+) -> tuple[str, Mapping[str, Any]] | None:
+    """The metric an advice line is about: of those behind pace (else of those with a
+    gap still open), the one that matters most (`_importance`); None when all are met."""
+    open_gap = [(m, f) for m, f in metrics if f["gap"]]
+    behind = [(m, f) for m, f in open_gap if f["pace"] is not None and f["pace"] < 1.0]
+    pool = behind or open_gap
+    return min(pool, key=lambda mf: _importance(*mf)) if pool else None
+
+
+def direction(metrics: Mapping[str, Mapping[str, Any]], asked: str | None) -> tuple[str, str]:
+    """(main metric, "up" / "flat" / "down") of a comparison: the metric asked, else
+    sales, else collections, else the first one shown."""
+    main = next((m for m in (asked, *_MONEY_FIRST) if m and m in metrics), next(iter(metrics)))
+    m = metrics[main]
+    if m["change_pct"] is not None:
+        change = m["change_pct"]
+        way = "up" if change >= FLAT else "down" if change <= -FLAT else "flat"
+    else:
+        way = "up" if m["change"] > 0 else "down" if m["change"] < 0 else "flat"
+    return main, way
 
 
 def metric_lines(metrics: Mapping[str, Mapping[str, Any]], lang: Lang) -> list[str]:
@@ -94,7 +141,7 @@ def _needed(f: Mapping[str, Any], metric: str, lang: Lang) -> str:
 def period_label(start: str, end: str, lang: Lang) -> str:
     if start == end:
         return start
-    return f"{start} – {end}" if lang == "en" else f"{start} 至 {end}"
+    return t("ask.period.range", lang, start=start, end=end)
 
 
 _SHIFT_NAMES = {("day", 0): "today", ("day", -1): "yesterday", ("week", 0): "this_week"}

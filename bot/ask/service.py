@@ -15,9 +15,9 @@ from typing import Any
 
 from bot.ask import answer as build
 from bot.ask.names import Hit
-from bot.ask.periods import Span, whole
 from bot.ask.query import Query
 from bot.ask.scope import Scope, dimension_values, directory_of, scope_of
+from bot.ask.spans import Span, whole
 from bot.ask.texts import RENDERERS
 from bot.ask.understand import Understanding, understand
 from bot.i18n import Lang, t
@@ -256,6 +256,7 @@ def answer_query(
         data = builders[q.intent](repo, scope, q, today)
     data["period"] = {"start": q.start.isoformat(), "end": q.end.isoformat()}
     data["as_of"] = today.isoformat()
+    data["audience"] = "rep" if scope.asker.role == "rep" else "lead"
     data["to_date"] = q.start <= today < q.end
     if q.metric:
         data["metric"] = q.metric

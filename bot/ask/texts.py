@@ -6,9 +6,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from bot.ask.render import (
+    amount,
     bar,
     count,
     days,
+    direction,
+    focus,
     last_report,
     metric_lines,
     named_period,
@@ -18,6 +21,7 @@ from bot.ask.render import (
 )
 from bot.i18n import Lang, t
 from bot.report_view import metric_label
+from bot.textclip import clip
 
 Names = Mapping[str, str]
 Data = Mapping[str, Any]
@@ -32,7 +36,6 @@ def progress(data: Data, names: Names, lang: Lang) -> list[str]:
     lines = [
         _head("ask.progress.head", data, names, lang, elapsed=data["elapsed"], total=data["total"])
     ]
-    worst: tuple[float, str, Mapping[str, Any]] | None = None
     for item in data["items"]:
         lines.append(f"<b>{names.get(item['id'], item['id'])}</b>")
         lines += metric_lines(item["metrics"], lang) or [t("ask.no_target", lang)]
@@ -54,24 +57,30 @@ def progress(data: Data, names: Names, lang: Lang) -> list[str]:
                     actual=num(value, metric, lang),
                 )
             )
-        for metric, f in item["metrics"].items():
-            if f["pace"] is not None and (worst is None or f["pace"] < worst[0]):
-                worst = (f["pace"], metric, f)
-    if worst is None or worst[0] >= 1.0:
-        lines.append(next_action("on_track", lang))
-    elif worst[2]["needed_per_day"] is None:
-        lines.append(next_action("missed", lang))
-    else:
-        lines.append(
-            next_action("gap", lang, needed=num(worst[2]["needed_per_day"], worst[1], lang))
-        )
-    return lines
+    behind = [
+        (m, f)
+        for item in data["items"]
+        for m, f in item["metrics"].items()
+        if f["pace"] is not None and f["pace"] < 1.0
+    ]
+    return [*lines, _advice(focus(behind), data, lang)]
+
+
+def _advice(chosen: tuple[str, Mapping[str, Any]] | None, data: Data, lang: Lang) -> str:
+    """One next action on the metric that matters most (`render.focus`), worded for
+    a rep (by customer, by day) or for a lead (by person, by customer)."""
+    rep = "_rep" if data.get("audience") == "rep" else ""
+    if chosen is None:
+        return next_action(f"on_track{rep}", lang)
+    metric, f = chosen
+    if f["needed_per_day"] is None:
+        return next_action("missed", lang)
+    return next_action(f"gap{rep}", lang, needed=amount(f["needed_per_day"], metric, lang))
 
 
 def target_gap(data: Data, names: Names, lang: Lang) -> list[str]:
     left = count("ask.workdays", data["total"] - data["elapsed"], lang)
     lines = [_head("ask.gap.head", data, names, lang, remaining=left)]
-    action = next_action("on_track", lang)
     for item in data["items"]:
         for metric, f in item["metrics"].items():
             values = {
@@ -86,14 +95,13 @@ def target_gap(data: Data, names: Names, lang: Lang) -> list[str]:
                 lines.append(t("ask.gap.met", lang, **values))
             elif f["needed_per_day"] is None:
                 lines.append(t("ask.gap.missed", lang, **values))
-                action = next_action("missed", lang)
             else:
                 needed = num(f["needed_per_day"], metric, lang)
                 lines.append(t("ask.gap.line", lang, needed=needed, **values))
-                action = next_action("gap", lang, needed=needed)
         if not item["metrics"]:
             lines.append(t("ask.no_target_for", lang, name=names.get(item["id"], item["id"])))
-    return [*lines, action]
+    shown = [(m, f) for item in data["items"] for m, f in item["metrics"].items()]
+    return [*lines, _advice(focus(shown), data, lang)]
 
 
 def behind(data: Data, names: Names, lang: Lang) -> list[str]:
@@ -119,7 +127,14 @@ def behind(data: Data, names: Names, lang: Lang) -> list[str]:
         lines.append(next_action("on_track", lang))
     else:
         first = (data["behind"] or data["at_risk"])[0]
-        lines.append(next_action("behind", lang, name=names.get(first["id"], first["id"])))
+        lines.append(
+            next_action(
+                "behind",
+                lang,
+                name=names.get(first["id"], first["id"]),
+                metric=metric_label(first["metric"], lang),
+            )
+        )
     return lines
 
 
@@ -192,7 +207,7 @@ def blockers(data: Data, names: Names, lang: Lang) -> list[str]:
         text = rows[0]["text"]
         return [
             *lines,
-            next_action("blockers", lang, text=text if len(text) <= 30 else text[:29] + "…"),
+            next_action("blockers", lang, text=clip(text, 30)),
         ]
     return [*lines, next_action("no_blockers", lang)]
 
@@ -241,11 +256,9 @@ def compare(data: Data, names: Names, lang: Lang) -> list[str]:
             previous=named_period(prev.get("whole", prev), prev, data["as_of"], lang),
         )
     ]
-    down = False
     for metric, m in data["metrics"].items():
         pct = "" if m["change_pct"] is None else f" ({m['change_pct']:+.0%})"
         arrow = "↑" if m["change"] > 0 else "↓" if m["change"] < 0 else "→"
-        down = down or m["change"] < 0
         lines.append(
             t(
                 "ask.compare.row",
@@ -258,7 +271,8 @@ def compare(data: Data, names: Names, lang: Lang) -> list[str]:
         )
     if not data["metrics"]:
         return [*lines, t("ask.nothing", lang)]
-    return [*lines, next_action("compare_down" if down else "compare_up", lang)]
+    main, way = direction(data["metrics"], data.get("metric"))
+    return [*lines, next_action(f"compare_{way}", lang, metric=metric_label(main, lang))]
 
 
 def findings(data: Data, names: Names, lang: Lang) -> list[str]:

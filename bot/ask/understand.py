@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from bot.ask.names import Directory, Hit
-from bot.ask.periods import Span, find_periods, whole
+from bot.ask.periods import find_periods
+from bot.ask.spans import Span, whole
 from bot.ask.strangers import Stranger, find_strangers
 from bot.i18n import Lang, guess_lang
 from bot.report_parser.normalise import fold, normalise
