@@ -10,11 +10,18 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
-from typing import NoReturn
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 from bot import __version__
 from bot.i18n import Lang, guess_lang, normalise_lang, t
+
+if TYPE_CHECKING:
+    from bot.organisation import Organisation
+    from bot.store.repository import Repository
+    from bot.store.rows import TeamRow
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -26,8 +33,29 @@ class BadInputError(Exception):
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line on stderr (contracts §3)."""
 
+    _intermixing = False
+
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        """Options anywhere, before, between or after the positionals (`ask F --as P Q`).
+
+        A subcommand reads its arguments intermixed; a parser with subcommands cannot
+        (argparse refuses), and the intermixed parse calls back in here for its passes.
+        """
+        positionals = self._get_positional_actions()
+        if self._intermixing or any(
+            a.nargs in (argparse.PARSER, argparse.REMAINDER) for a in positionals
+        ):
+            return super().parse_known_args(args, namespace)
+        self._intermixing = True
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._intermixing = False
 
 
 def lang_arg(value: str) -> Lang:
@@ -47,6 +75,65 @@ def add_db(p: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="the database (default: $EXECOACH_DB or ./data/execoach.db)",
     )
+
+
+def add_source(p: argparse.ArgumentParser, *, scenario: bool = True) -> None:
+    """SCENARIO (unless the command reads its own positionals), --db and --today."""
+    if scenario:
+        p.add_argument(
+            "scenario", nargs="?", metavar="SCENARIO", help="a scenario file (.json or .yaml)"
+        )
+    add_db(p)
+    p.add_argument(
+        "--today", metavar="D", help="the day to look from (default: the scenario's today)"
+    )
+
+
+def open_source(
+    args: argparse.Namespace, lang: Lang, *, scenario: str | None = None
+) -> Organisation:
+    """The organisation from SCENARIO (or `scenario`) or --db, seen from --today.
+
+    Every way of getting it wrong is a BadInputError with a one-line reason.
+    """
+    from bot.organisation import SourceError, open_organisation
+    from bot.scenario import ScenarioError
+    from bot.store.db import StoreError
+
+    source = scenario if scenario is not None else getattr(args, "scenario", None)
+    try:
+        return open_organisation(source, args.db, args.today, lang)
+    except (ScenarioError, StoreError) as exc:
+        raise BadInputError(exc.message(lang)) from None
+    except SourceError as exc:
+        raise BadInputError(str(exc)) from None
+
+
+def main_lang(langs: Iterable[str | None]) -> Lang:
+    """An organisation's (or team's) language: the one most of its people use (en if none),
+    as `Organisation.main_lang`. Org-wide output speaks it unless --lang."""
+    counts = Counter(normalise_lang(x) for x in langs if x)
+    return counts.most_common(1)[0][0] if counts else "en"
+
+
+def write_out(path: Path, data: bytes, lang: Lang) -> None:
+    """Writes an output file; a path that cannot be written is bad input naming it."""
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise BadInputError(
+            t("cli.error.cannot_write", lang, path=str(path)[:200], reason=reason)
+        ) from None
+
+
+def pick_teams(repo: Repository, wanted: str, lang: Lang) -> list[TeamRow]:
+    """The teams whose id or name is `wanted` (--team); none is a BadInputError."""
+    teams = [x for x in repo.teams() if wanted in (x.id, x.name)]
+    if not teams:
+        names = ", ".join(x.id for x in repo.teams())
+        raise BadInputError(t("export.cli.unknown_team", lang, team=wanted[:40], teams=names))
+    return teams
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,63 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_import)
 
     p = sub.add_parser("check", help="run the rule base on a scenario or the live database")
-    p.add_argument(
-        "scenario", nargs="?", metavar="SCENARIO", help="a scenario file (.json or .yaml)"
-    )
-    add_db(p)
-    p.add_argument(
-        "--today", metavar="D", help="the day to look from (default: the scenario's today)"
-    )
+    add_source(p)
     add_common(p)
     p.set_defaults(run=cmd_check)
-
-    p = sub.add_parser("run", help="run the bot (long polling)")
-    add_db(p)
-    p.add_argument(
-        "--api-url", metavar="URL", help="another Bot API server, e.g. http://127.0.0.1:8081/bot"
-    )
-    p.add_argument("--token", metavar="T", help="the bot's token (default: $TELEGRAM_BOT_TOKEN)")
-    p.add_argument(
-        "--webhook-url", metavar="URL", help="webhook mode: the public HTTPS URL Telegram posts to"
-    )
-    p.add_argument(
-        "--webhook-port",
-        type=int,
-        default=8443,
-        help="the local port the webhook listens on (8443)",
-    )
-    p.add_argument(
-        "--webhook-secret",
-        metavar="S",
-        help="the secret token (default: $EXECOACH_WEBHOOK_SECRET, else generated)",
-    )
-    p.add_argument("--lang", type=lang_arg, help="zh or en, for messages on the command line")
-    p.set_defaults(run=cmd_run, json=False)
-
-    p = sub.add_parser("admin", help="name the bot's admins: admin add TELEGRAM_ID")
-    p.add_argument("action", choices=["add"], help="what to do")
-    p.add_argument(
-        "telegram_id", metavar="TELEGRAM_ID", help="the admin's numeric Telegram user id"
-    )
-    p.add_argument("--name", default=None, help="how the bot calls them (default: Admin <id>)")
-    add_db(p)
-    add_common(p)
-    p.set_defaults(run=cmd_admin)
-
-    p = sub.add_parser(
-        "sandbox", help="run the product with no Telegram account (local Bot API + bot + demo)"
-    )
-    p.add_argument("--port", type=int, default=8081, help="the local Bot API's port (default 8081)")
-    p.add_argument(
-        "--page-port", type=int, default=8080, help="the chat page's port (default 8080)"
-    )
-    p.add_argument(
-        "--db",
-        metavar="FILE",
-        help="the sandbox's own database, recreated each start (default data/sandbox.db)",
-    )
-    p.add_argument("--lang", type=lang_arg, help="zh or en")
-    p.set_defaults(run=cmd_sandbox, json=False)
 
     p = sub.add_parser("demo", help="show the product working on the bundled demo organisation")
     p.add_argument("--scenario", metavar="FILE", help="another scenario to show instead")
@@ -138,9 +171,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     # each area adds its own commands from its own module (imported here, after this
     # module is loaded, so they can use its helpers; their heavy imports stay lazy)
-    from bot import cli_ask, cli_digest, cli_export, cli_plan
+    from bot import cli_ask, cli_digest, cli_export, cli_plan, cli_run
 
-    for area in (cli_digest, cli_export, cli_ask, cli_plan):
+    for area in (cli_run, cli_digest, cli_export, cli_ask, cli_plan):
         area.add_commands(sub)
     return parser
 
@@ -171,6 +204,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.text is None:
         raise BadInputError(t("cli.error.no_text", lang))
+    if not args.text.strip():
+        raise BadInputError(t("cli.error.empty_text", lang))
     from bot.report_parser import parse_report
     from bot.report_view import render_report_text, report_to_json
 
@@ -203,6 +238,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         counts = import_scenario(Repository(db), scenario).as_dict()
     except (ScenarioError, StoreError) as exc:
         raise BadInputError(exc.message(lang)) from None
+    lang = args.lang or main_lang(p.lang for p in scenario.people)
     if args.json:
         print(json.dumps(counts, ensure_ascii=False))
     else:
@@ -214,17 +250,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Runs the rule base and prints the findings, grouped by the five categories."""
     from bot.findings import run_rules
     from bot.findings_view import finding_to_json, render_findings_text
-    from bot.organisation import SourceError, open_organisation
-    from bot.scenario import ScenarioError
-    from bot.store.db import StoreError
 
-    lang: Lang = args.lang or "en"
-    try:
-        org = open_organisation(args.scenario, args.db, args.today, lang)
-    except (ScenarioError, StoreError) as exc:
-        raise BadInputError(exc.message(lang)) from None
-    except SourceError as exc:
-        raise BadInputError(str(exc)) from None
+    org = open_source(args, args.lang or "en")
     findings = run_rules(org.repo, org.today)
     if args.json:
         items = [
@@ -239,138 +266,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    """Runs the bot until interrupted: every update stored before it is confirmed."""
-    import asyncio
-    import logging
-    import re
-    import secrets
-
-    from bot.app import BotSettings, run_bot
-    from bot.store.db import StoreError, open_db
-    from bot.store.repository import Repository
-
-    lang: Lang = args.lang or "en"
-    token = args.token or os.environ.get("TELEGRAM_BOT_TOKEN", "")
-    if not re.fullmatch(r"\d{1,20}:[A-Za-z0-9_-]{20,100}", token):
-        raise BadInputError(t("cli.error.no_token", lang))
-    if args.api_url and not re.match(r"https?://[^\s]+$", args.api_url):
-        raise BadInputError(t("cli.error.bad_url", lang, value=args.api_url[:60]))
-    try:
-        repo = Repository(open_db(args.db))
-    except StoreError as exc:
-        raise BadInputError(exc.message(lang)) from None
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the token
-    if args.webhook_url is None and args.webhook_port != 8443:
-        raise BadInputError(t("cli.error.port_without_url", lang))
-    if not 0 < args.webhook_port < 65536:
-        raise BadInputError(t("cli.error.bad_port", lang, value=args.webhook_port))
-    if args.webhook_url and not re.match(
-        r"(https://|http://(127\.0\.0\.1|localhost)[:/])", args.webhook_url
-    ):
-        raise BadInputError(t("cli.error.webhook_https", lang))
-    secret = (
-        args.webhook_secret
-        or os.environ.get("EXECOACH_WEBHOOK_SECRET")
-        or secrets.token_urlsafe(24)
-    )
-    if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
-        raise BadInputError(t("cli.error.bad_secret", lang))
-    if args.webhook_url and not re.match(r"https?://[^\s]+$", args.webhook_url):
-        raise BadInputError(t("cli.error.bad_url", lang, value=args.webhook_url[:60]))
-    settings = BotSettings(
-        token=token,
-        api_url=args.api_url,
-        webhook_url=args.webhook_url,
-        webhook_port=args.webhook_port,
-        webhook_secret=secret,
-    )
-    from telegram.error import InvalidToken, NetworkError, TelegramError
-
-    try:
-        asyncio.run(run_bot(settings, repo))
-    except InvalidToken:
-        raise BadInputError(t("cli.error.token_refused", lang)) from None
-    except (NetworkError, TelegramError) as exc:
-        where = args.api_url or "https://api.telegram.org/bot"
-        reason = _redact(str(exc))[:120]
-        raise BadInputError(
-            t("cli.error.api_unreachable", lang, url=where[:80], reason=reason)
-        ) from None
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise BadInputError(
-            t("cli.error.port_busy", lang, port=args.webhook_port, reason=reason)
-        ) from None
-    return EXIT_OK
-
-
 _TOKEN = re.compile(r"\d{3,20}:[A-Za-z0-9_-]{20,}")
 
 
-def _redact(text: str) -> str:
+def redact(text: str) -> str:
     """Removes anything shaped like a bot token (errors may quote URLs)."""
     return _TOKEN.sub("<token>", text)
-
-
-def cmd_admin(args: argparse.Namespace) -> int:
-    """Makes a Telegram account an admin, who can then invite people with /invite."""
-    from bot.store.db import StoreError, open_db
-    from bot.store.repository import Repository
-
-    lang: Lang = args.lang or "en"
-    raw = str(args.telegram_id)
-    if not raw.isdigit() or not 0 < int(raw) < 2**63:
-        raise BadInputError(t("cli.error.bad_telegram_id", lang, value=raw[:30]))
-    telegram_id = int(raw)
-    try:
-        repo = Repository(open_db(args.db))
-        existing = repo.person_by_telegram_id(telegram_id)
-        person_id = existing.id if existing else f"tg{telegram_id}"
-        name = (args.name or (existing.name if existing else f"Admin {telegram_id}"))[:100]
-        repo.upsert_person(person_id, name, "admin", telegram_id=telegram_id)
-    except StoreError as exc:
-        raise BadInputError(exc.message(lang)) from None
-    if args.json:
-        print(json.dumps({"id": person_id, "telegram_id": telegram_id, "role": "admin"}))
-    else:
-        print(t("cli.admin.added", lang, name=name, id=telegram_id))
-    return EXIT_OK
-
-
-def cmd_sandbox(args: argparse.Namespace) -> int:
-    """Runs the local Bot API, the bot and the demo organisation until Ctrl-C."""
-    import asyncio
-    import logging
-    from pathlib import Path
-
-    from bot.sandbox.session import DEFAULT_DB, PagePortError, SandboxDbError, run_sandbox
-
-    lang: Lang = args.lang or "en"
-    if not 0 < args.port < 65536:
-        raise BadInputError(t("cli.error.bad_port", lang, value=args.port))
-    if not 0 < args.page_port < 65536 or args.page_port == args.port:
-        raise BadInputError(t("sandbox.error.page_port", lang, value=args.page_port))
-    logging.basicConfig(
-        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    try:
-        db = Path(args.db) if args.db else DEFAULT_DB
-        asyncio.run(run_sandbox(args.port, db, lang, page_port=args.page_port))
-    except SandboxDbError as exc:
-        raise BadInputError(t("cli.error.not_sandbox_db", lang, path=str(exc))) from None
-    except PagePortError as exc:
-        raise BadInputError(
-            t("sandbox.error.page_port_busy", lang, port=args.page_port, reason=exc.strerror or exc)
-        ) from None
-    except OSError as exc:
-        raise BadInputError(
-            t("cli.error.port_busy", lang, port=args.port, reason=exc.strerror or exc)
-        ) from None
-    return EXIT_OK
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -399,7 +300,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(args)
     except BadInputError as exc:
         print(
-            t("cli.error.bad_input", lang, reason=_redact(str(exc).splitlines()[0])),
+            t("cli.error.bad_input", lang, reason=redact(str(exc).splitlines()[0])),
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT
@@ -417,6 +318,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if os.environ.get("EXECOACH_DEBUG"):
             raise
-        reason = _redact(f"{type(exc).__name__}: {exc}".splitlines()[0])[:300]
+        reason = redact(f"{type(exc).__name__}: {exc}".splitlines()[0])[:300]
         print(t("cli.error.internal", lang, reason=reason), file=sys.stderr)
         return EXIT_INTERNAL

@@ -8,34 +8,36 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.i18n import Lang
+    from bot.store.repository import Repository
+    from bot.store.rows import PersonRow
 
 MAX_QUESTION = 1000
 
 
 def add_commands(sub: Any) -> None:
     """Adds this area's subcommands to the `execoach` parser (`sub` = its subparsers)."""
-    from bot.cli import add_common, add_db
+    from bot.cli import add_common, add_source
 
     p = sub.add_parser(
         "ask", help="answer a plain-language question about plan status, as the bot would"
     )
     p.add_argument(
-        "args", nargs="*", metavar="SCENARIO", help="a scenario file (or --db), then the question"
+        "words",
+        nargs="*",
+        metavar="[SCENARIO] QUESTION",
+        help="a scenario file (unless --db), then the question; options may come anywhere",
     )
-    add_db(p)
-    # `--as PERSON QUESTION…`: the words after the person are the question (argparse
-    # cannot take a positional after an option otherwise)
+    add_source(p, scenario=False)
     p.add_argument(
         "--as",
         dest="person",
-        nargs="+",
         required=True,
         metavar="PERSON",
-        help="who asks (a person id, name or Telegram id), then the question",
-    )
-    p.add_argument(
-        "--today", metavar="D", help="the day to look from (default: the scenario's today)"
+        help="who asks: a person id, name, given name or Telegram id",
     )
     add_common(p)
     p.set_defaults(run=cmd_ask)
@@ -44,30 +46,20 @@ def add_commands(sub: Any) -> None:
 def cmd_ask(args: argparse.Namespace) -> int:
     """Answers the question exactly as the bot would answer PERSON in chat."""
     from bot.ask.service import ask_text
-    from bot.cli import EXIT_OK, BadInputError
-    from bot.i18n import Lang, t
-    from bot.organisation import SourceError, open_organisation
-    from bot.scenario import ScenarioError
-    from bot.store.db import StoreError
+    from bot.cli import EXIT_OK, BadInputError, open_source
+    from bot.i18n import t
 
-    lang: Lang = args.lang or "en"
-    parts: list[str] = list(args.args)
-    scenario = parts.pop(0) if args.db is None and parts else None
-    who, *words = args.person
-    question = " ".join(parts + words).strip()
+    lang: Lang = args.lang or "en"  # until the organisation is known
+    scenario, question = _split(args.words, args.db, lang)
     if not question:
-        raise BadInputError(t("cli.error.no_text", lang))
+        raise BadInputError(t("cli.error.no_question", lang))
     if len(question) > MAX_QUESTION:
         raise BadInputError(t("ask.cli.too_long", lang, limit=MAX_QUESTION))
-    try:
-        org = open_organisation(scenario, args.db, args.today, lang)
-    except (ScenarioError, StoreError) as exc:
-        raise BadInputError(exc.message(lang)) from None
-    except SourceError as exc:
-        raise BadInputError(str(exc)) from None
-    asker = _find(org.repo, who)
+    org = open_source(args, lang, scenario=scenario)
+    asker = _find(org.repo, args.person)
     if asker is None:
-        raise BadInputError(t("ask.cli.no_person", lang, person=who[:60]))
+        lang = args.lang or org.main_lang
+        raise BadInputError(t("ask.cli.no_person", lang, person=args.person[:60]))
     answer = ask_text(org.repo, asker, question, org.today, args.lang)
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False))
@@ -76,12 +68,28 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _find(repo: Any, who: str) -> Any:
-    """A person by id, exact name, or Telegram id."""
-    person = repo.person_by_id(who)
-    if person is None and who.isdigit() and len(who) < 19:
-        person = repo.person_by_telegram_id(int(who))
-    if person is None:
-        matches = [p for p in repo.people() if p.name.lower() == who.strip().lower()]
-        person = matches[0] if len(matches) == 1 else None
-    return person
+def _split(words: list[str], db: str | None, lang: Lang) -> tuple[str | None, str]:
+    """SCENARIO and QUESTION from the positionals: with --db every word is the question;
+    without, the first is the scenario. A question may come as one argument or as words."""
+    from bot.cli import BadInputError
+    from bot.i18n import t
+
+    if db is not None:
+        if len(words) > 1 and _looks_like_scenario(words[0]):
+            raise BadInputError(t("check.error.both", lang))
+        return None, " ".join(words).strip()
+    if not words or (len(words) == 1 and not _looks_like_scenario(words[0])):
+        raise BadInputError(t("check.error.no_source", lang))
+    return words[0], " ".join(words[1:]).strip()
+
+
+def _looks_like_scenario(word: str) -> bool:
+    return word.lower().endswith((".json", ".yaml", ".yml"))
+
+
+def _find(repo: Repository, who: str) -> PersonRow | None:
+    """A person by id, Telegram id, exact name or unique given name (shared with digest)."""
+    from bot.organisation import find_people
+
+    matches = find_people(repo, who)
+    return matches[0] if len(matches) == 1 else None

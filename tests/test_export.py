@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import io
 import json
-import shutil
 import sqlite3
 import zipfile
 from pathlib import Path
@@ -61,10 +60,8 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def repo(demo_db: Path, tmp_path: Path) -> Repository:
-    path = tmp_path / "bot.db"
-    shutil.copy(demo_db, path)
-    return Repository(open_db(path))
+def repo(demo_copy: Path) -> Repository:
+    return Repository(open_db(demo_copy))
 
 
 def _db_reports(repo: Repository, team: str) -> list[tuple[str, str, str]]:
@@ -165,6 +162,8 @@ def test_execoach_export_writes_xlsx_csv_and_zip(
             "--out",
             str(out),
             "--json",
+            "--lang",
+            "en",
         ]
     )
     stdout, err = capsys.readouterr()
@@ -176,6 +175,8 @@ def test_execoach_export_writes_xlsx_csv_and_zip(
             "AND r.withdrawn = 0 AND r.report_date LIKE '2026-03-%'"
         ).fetchone()[0]
     assert result["reports"] == count
+    assert result["findings"] == result["findings_sent"] + result["findings_rule_base"]
+    assert result["findings_sent"] == 1 and result["as_of"] is not None
     book = openpyxl.load_workbook(out, read_only=True)
     assert book["Reports"].max_row == count + 1
     code = main(
@@ -209,21 +210,118 @@ def test_execoach_export_from_a_scenario_runs_the_rules(
     assert code == 0, err
     code = main(["check", str(scenario), "--json"])
     check = json.loads(capsys.readouterr()[0])
-    assert json.loads(stdout)["findings"] == len(check["findings"])
+    result = json.loads(stdout)
+    # nothing was sent from a scenario: every finding is the rule base's, as `check` finds
+    assert result["findings_sent"] == 0
+    assert result["findings"] == result["findings_rule_base"] == len(check["findings"])
+    assert result["as_of"] == check["today"]
 
 
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
         (["--team", "nope"], "no team"),
-        (["--period", "March"], "can't read"),
+        (["--period", "March"], "--period 2026-03"),
         (["--out", "x.pdf"], "--out must end"),
+        (["--out", "/nonexistent/dir/x.xlsx"], "cannot write /nonexistent/dir/x.xlsx"),
+        (["--out", "/proc/x.xlsx"], "cannot write /proc/x.xlsx"),
     ],
 )
 def test_execoach_export_bad_input(
     capsys: pytest.CaptureFixture[str], demo_db: Path, tmp_path: Path, argv: list[str], message: str
 ) -> None:
-    args = ["export", "--db", str(demo_db), "--out", str(tmp_path / "x.xlsx"), *argv]
-    code = main(args)
+    args = ["export", "--db", str(demo_db), "--out", str(tmp_path / "x.xlsx"), "--lang", "en"]
+    code = main([*args, *argv])
     _, err = capsys.readouterr()
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1
+    assert "/export" not in err  # the bot's syntax is not the command line's
+
+
+def subject_of(subject: str) -> dict[str, str]:
+    """An event's subject as the lead's acknowledgement stores it: a team or a person."""
+    return {"team_id": subject} if subject == "east" else {"person_id": subject}
+
+
+def test_findings_say_where_they_come_from_with_who_got_them_and_when_acknowledged(
+    capsys: pytest.CaptureFixture[str], demo_copy: Path, tmp_path: Path
+) -> None:
+    """A rep's prompt (recorded as the report reply records it) names the rep as its
+    receiver; the lead's acknowledgement has its date; severity is in the sheet's
+    language; the rule base's findings as of the export's day come marked as such."""
+    from bot.findings import record, run_rules
+
+    repo = Repository(open_db(demo_copy))
+    day = dt.date(2026, 3, 16)
+    mine = [f for f in run_rules(repo, day) if f.subject == "zhang" and "rep" in f.audience]
+    assert mine, "the demo has a finding for zhang"
+    record(repo, mine[:1], day, ["prompt to zhang"], audience="rep")
+    east = {p.id for p in repo.people_in_team("east")} | {"east"}
+    lead = next(
+        f
+        for f in run_rules(repo, day)
+        if "lead" in f.audience and f.subject in east and f.subject != "zhang"
+    )
+    (lead_id,) = record(repo, [lead], day, ["to li"], audience="lead")
+    repo.mark_finding_sent(lead_id, ["li"])
+    repo.add_event(
+        "acknowledgement", dt.date(2026, 3, 17), by_id="li", text=lead.rule,
+        source_key=f"ack:{lead_id}", **subject_of(lead.subject),
+    )  # fmt: skip
+    repo.db.close()
+    out = tmp_path / "east.xlsx"
+    argv = ["export", "--db", str(demo_copy), "--team", "east", "--today", "2026-03-18"]
+    code = main([*argv, "--period", "2026-03", "--out", str(out), "--lang", "zh"])
+    _, err = capsys.readouterr()
+    assert code == 0, err
+    sheet = openpyxl.load_workbook(out)["发现"]
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)]
+    sent = {r["提示"]: r for r in rows if r["来源"] == "机器人已发送"}
+    assert {"prompt to zhang", "to li"} <= set(sent)  # and the module's hostile one
+    assert sent["prompt to zhang"]["发送给"] == "张伟"
+    assert sent["to li"]["发送给"] == "李娜" and sent["to li"]["确认人"] == "李娜"
+    assert sent["to li"]["确认日期"] == dt.datetime(2026, 3, 17)  # a date cell
+    assert {r["严重程度"] for r in rows} <= {"高", "中", "低"}
+    found = [r for r in rows if r["来源"] == "规则库截至 2026-03-18"]
+    code = main(["check", "--db", str(demo_copy), "--today", "2026-03-18", "--json"])
+    check = json.loads(capsys.readouterr()[0])["findings"]
+    assert len(found) == len([f for f in check if f["subject"] in east]) > 0
+    people = openpyxl.load_workbook(out).worksheets[2]
+    pheader = [c.value for c in people[1]]
+    assert "规则库截至 2026-03-18 的发现数" in pheader
+    about_people = [r for r in found if r["对象编号"] != "east"]
+    counts = [r[-1] for r in people.iter_rows(min_row=2, values_only=True)]
+    assert sum(int(str(n)) for n in counts) == len(about_people)
+
+
+def test_a_scenario_acknowledgement_marks_the_rule_base_finding(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """An acknowledgement in a scenario's events acknowledges the rule base's finding of
+    that rule about that subject, with its date and who."""
+    from bot.demo import bundled_scenario
+
+    code = main(["check", str(bundled_scenario()), "--json"])
+    first = json.loads(capsys.readouterr()[0])["findings"][0]
+    scenario = json.loads(bundled_scenario().read_text("utf-8"))
+    team = (
+        next(p.get("team") for p in scenario["people"] if p["id"] == first["subject"])
+        or first["subject"]
+    )
+    lead = next(x["lead"] for x in scenario["teams"] if x["id"] == team)
+    scenario["events"].append(
+        {"kind": "acknowledgement", "date": "2026-03-17", "person": first["subject"],
+         "by": lead, "text": first["rule"]}
+    )  # fmt: skip
+    path = tmp_path / "acked.json"
+    path.write_text(json.dumps(scenario), "utf-8")
+    out = tmp_path / "x.csv"
+    code = main(["export", str(path), "--out", str(out), "--lang", "en"])
+    _, err = capsys.readouterr()
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "x-findings.csv").read_text("utf-8-sig"))))
+    acked = [r for r in rows if r["Acknowledged"] == "yes"]
+    assert acked and all(r["Acknowledged on"] == "2026-03-17" for r in acked)
+    assert {(r["Rule"], r["Subject id"]) for r in acked} == {(first["rule"], first["subject"])}
+    assert all(r["Source"] == "rule base as of 2026-03-18" for r in rows)
+    assert all(r["Severity"] in ("high", "medium", "low") for r in rows)

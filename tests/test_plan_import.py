@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 from decimal import Decimal
 from pathlib import Path
@@ -16,24 +15,14 @@ from bot.planning.sheet import SheetError
 from bot.plans import Period, calendar_for
 from bot.store.db import open_db
 from bot.store.repository import Repository
-from tests.helpers.bot import demo_repo
 from tests.helpers.sheets import csv_file, not_a_spreadsheet, ten_megabytes, xlsx_file
 
 HEADER = ["person", "metric", "period", "value"]
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    demo_repo(path).db.close()
-    return path
-
-
 @pytest.fixture
-def db(demo_db: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "bot.db"
-    shutil.copy(demo_db, path)
-    return path
+def db(demo_copy: Path) -> Path:
+    return demo_copy
 
 
 def targets_in(db: Path) -> list[tuple[str | None, str | None, str, str, float, str | None]]:
@@ -49,7 +38,8 @@ def run_import(
 ) -> tuple[int, str, str]:
     path = tmp_path / "targets.csv"
     path.write_bytes(data)
-    code = main(["plan", "import", str(path), "--db", str(db), *flags])
+    lang = [] if "--lang" in flags else ["--lang", "en"]  # the demo organisation's is zh
+    code = main(["plan", "import", str(path), "--db", str(db), *lang, *flags])
     out, err = capsys.readouterr()
     return code, out, err
 

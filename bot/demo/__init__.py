@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections import Counter
 from datetime import timedelta
 from importlib import resources
 from pathlib import Path
@@ -46,8 +47,12 @@ def run_demo(scenario_path: str | None, lang: Lang | None, *, as_json: bool = Fa
     repo = Repository(open_db(":memory:"))
     summary = import_scenario(repo, scenario)
     today = scenario.today
-    lang = lang or "en"
-    names = {p.id: p.name for p in repo.people()} | {team.id: team.name for team in repo.teams()}
+    # the organisation's language (the one most of its people use) unless --lang
+    spoken = Counter(p.lang for p in scenario.people)
+    lang = lang or (spoken.most_common(1)[0][0] if spoken else "en")
+    people = repo.people()
+    # a finding's subject is a person or a team: the names of both, counted apart
+    names = {p.id: p.name for p in people} | {team.id: team.name for team in repo.teams()}
     statuses = [team_status(repo, team, today) for team in repo.teams()]
     if as_json:
         print(json.dumps([_status_json(s) for s in statuses], ensure_ascii=False, default=str))
@@ -63,7 +68,7 @@ def run_demo(scenario_path: str | None, lang: Lang | None, *, as_json: bool = Fa
             lang,
             org=", ".join(s.team.name for s in statuses),
             teams=len(statuses),
-            people=len(names),
+            people=len(people),
             reports=summary.reports,
             date=today.isoformat(),
         ),

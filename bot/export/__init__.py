@@ -2,19 +2,26 @@
 
 `build_export` reads the repository into an `ExportData` (no files here);
 `bot.export.write` turns it into an .xlsx workbook or .csv files.
+
+Findings come from two sources, each row saying which (`FindingLine.source`):
+`sent` — what the bot sent and recorded during the period (its prompts to reps
+in report replies, its messages to leads); `rule_base` — what the rule base finds
+as of the period's last day, or `today` if sooner (what `execoach check` and the
+digest see), when the caller gives `today`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import knowledge
 from bot.clock import BadTimezoneError, zone
 from bot.plans import Period
 from bot.store.repository import Repository
-from bot.store.rows import Number, PersonRow, TeamRow
+from bot.store.rows import EventRow, Number, PersonRow, TeamRow
 from knowledge.rulebase import categories as category_defs
 from knowledge.rulebase import rule_defs
 
@@ -51,6 +58,7 @@ class FindingLine:
     acknowledged: bool
     acknowledged_by: str
     acknowledged_on: dt.date | None
+    source: str = "sent"  # sent (recorded by the bot) | rule_base (found as of ExportData.as_of)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +71,8 @@ class PersonLine:
     reports: int
     days: int
     metrics: Mapping[str, Number]
-    findings: int
+    findings: int  # sent
+    found: int = 0  # by the rule base as of ExportData.as_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +85,17 @@ class ExportData:
     reports: tuple[ReportLine, ...]
     findings: tuple[FindingLine, ...]
     people: tuple[PersonLine, ...]
+    as_of: dt.date | None = None  # the day the rule base's findings are as of (None: not run)
+
+    @property
+    def sent(self) -> int:
+        """How many findings the bot sent and recorded."""
+        return sum(1 for f in self.findings if f.source == "sent")
+
+    @property
+    def found(self) -> int:
+        """How many findings the rule base finds as of `as_of`."""
+        return sum(1 for f in self.findings if f.source == "rule_base")
 
     @property
     def label(self) -> str:
@@ -104,8 +124,12 @@ def build_export(
     period: Period,
     lang: str,
     only_person: str | None = None,
+    *,
+    today: dt.date | None = None,
 ) -> ExportData:
-    """The reports and findings of `teams` over `period` (of one person when `only_person`)."""
+    """The reports and findings of `teams` over `period` (of one person when `only_person`).
+
+    With `today`, the rule base's findings as of min(period end, today) are added too."""
     members: dict[str, tuple[PersonRow, TeamRow]] = {}
     for team in teams:
         for person in repo.people_in_team(team.id, active_only=False):
@@ -127,7 +151,10 @@ def build_export(
         )
         for r in reports
     )
-    finding_lines = _findings(repo, teams, members, period, lang, only_person)
+    as_of = min(period.end, today) if today is not None else None
+    if as_of is not None and as_of < period.start:
+        as_of = None  # a period still to come: nothing to find yet
+    finding_lines = _findings(repo, teams, members, period, lang, only_person, as_of)
     people = []
     for person_id, (person, team) in members.items():
         own = [r for r in reports if r.person_id == person_id]
@@ -145,7 +172,14 @@ def build_export(
                 reports=len(own),
                 days=len({r.report_date for r in own}),
                 metrics=sums,
-                findings=sum(1 for f in finding_lines if f.subject_id == person_id),
+                findings=sum(
+                    1 for f in finding_lines if f.subject_id == person_id and f.source == "sent"
+                ),
+                found=sum(
+                    1
+                    for f in finding_lines
+                    if f.subject_id == person_id and f.source == "rule_base"
+                ),
             )
         )
     return ExportData(
@@ -155,6 +189,7 @@ def build_export(
         reports=report_lines,
         findings=finding_lines,
         people=tuple(sorted(people, key=lambda p: (p.team, p.person))),
+        as_of=as_of,
     )
 
 
@@ -165,45 +200,121 @@ def _findings(
     period: Period,
     lang: str,
     only_person: str | None,
+    as_of: dt.date | None,
 ) -> tuple[FindingLine, ...]:
     by_team = {team.id: team for team in teams}
     names = {p.id: p.name for p in repo.people()}
-    acks = {
-        e.source_key[len("ack:") :]: e
-        for e in repo.events(kinds=["acknowledgement"], start=period.start)
-        if e.source_key and e.source_key.startswith("ack:")
-    }
+    acks = _Acks(repo.events(kinds=["acknowledgement"], start=period.start))
     rules = rule_defs()
     categories = category_defs()
+
+    def team_of(subject: str) -> TeamRow | None:
+        if subject in members:
+            return members[subject][1]
+        return by_team[subject] if subject in by_team and only_person is None else None
+
+    def line(
+        day: dt.date, team: TeamRow, rule_id: str, category_id: str, subject: str, **rest: Any
+    ) -> FindingLine:
+        rule = rules.get(rule_id)
+        category = categories.get(category_id)
+        ack = rest.pop("ack")
+        return FindingLine(
+            date=day,
+            team=team.name,
+            rule=rule_id,
+            title=rule.title.get(lang, rule_id) if rule else rule_id,
+            category=category.name.get(lang, category_id) if category else category_id,
+            subject_id=subject,
+            subject=names.get(subject)
+            or (by_team[subject].name if subject in by_team else subject),
+            acknowledged=ack is not None,
+            acknowledged_by=names.get(ack.by_id or "", ack.by_id or "") if ack else "",
+            acknowledged_on=ack.date if ack else None,
+            **rest,
+        )
+
     out: list[FindingLine] = []
     for f in repo.findings(since=period.start):
-        if f.found_on > period.end:
+        team = team_of(f.subject)
+        if f.found_on > period.end or team is None:
             continue
-        if f.subject in members:
-            team = members[f.subject][1]
-        elif f.subject in by_team and only_person is None:
-            team = by_team[f.subject]
-        else:
-            continue
-        ack = acks.get(str(f.id))
-        rule = rules.get(f.rule)
-        category = categories.get(f.category)
+        # a rep's prompt went out in the reply to their report (recorded as for `rep`)
+        sent_to = f.sent_to or ((f.subject,) if (f.cooldown_key or "").endswith("@rep") else ())
         out.append(
-            FindingLine(
-                date=f.found_on,
-                team=team.name,
-                rule=f.rule,
-                title=rule.title.get(lang, f.rule) if rule else f.rule,
-                category=category.name.get(lang, f.category) if category else f.category,
-                subject_id=f.subject,
-                subject=names.get(f.subject)
-                or (by_team[f.subject].name if f.subject in by_team else f.subject),
+            line(
+                f.found_on, team, f.rule, f.category, f.subject,
                 severity=f.severity,
                 message=f.message,
-                sent_to=", ".join(names.get(p, p) for p in f.sent_to),
-                acknowledged=ack is not None,
-                acknowledged_by=names.get(ack.by_id or "", ack.by_id or "") if ack else "",
-                acknowledged_on=ack.date if ack else None,
+                sent_to=", ".join(names.get(p, p) for p in sent_to),
+                ack=acks.of(f.id, f.rule, f.subject, f.found_on),
             )
-        )
+        )  # fmt: skip
+    if as_of is not None:
+        out += _rule_base(repo, as_of, team_of, line, names, lang, acks, period.start)
     return tuple(out)
+
+
+def _rule_base(
+    repo: Repository,
+    as_of: dt.date,
+    team_of: Callable[[str], TeamRow | None],
+    line: Callable[..., FindingLine],
+    names: Mapping[str, str],
+    lang: str,
+    acks: _Acks,
+    start: dt.date,
+) -> list[FindingLine]:
+    """The rule base's findings as of `as_of` about the exported people and teams."""
+    from bot.findings import run_rules
+    from bot.findings_view import render_prompt
+    from bot.i18n import normalise_lang
+
+    out = []
+    for f in run_rules(repo, as_of):
+        team = team_of(f.subject)
+        if team is None:
+            continue
+        audience = f.audience[0] if f.audience else "lead"
+        message = render_prompt(f, audience, normalise_lang(lang), names.get(f.subject, f.subject))
+        out.append(
+            line(
+                as_of, team, f.rule, f.category, f.subject,
+                severity=f.severity, message=message, sent_to="", source="rule_base",
+                ack=acks.of(None, f.rule, f.subject, start),
+            )
+        )  # fmt: skip
+    return out
+
+
+class _Acks:
+    """Acknowledgements: of one recorded finding (`ack:<id>`, as the bot stores them, or a
+    rule about its subject as a scenario's events give them), or of a rule about a subject
+    since a day (for the rule base's findings, as the digest reads them)."""
+
+    def __init__(self, events: Sequence[EventRow]) -> None:
+        self.events = events
+        self.by_id = {
+            e.source_key[len("ack:") :]: e
+            for e in events
+            if e.source_key and e.source_key.startswith("ack:")
+        }
+
+    def of(
+        self, finding_id: int | None, rule: str, subject: str, since: dt.date
+    ) -> EventRow | None:
+        """The acknowledgement of a recorded finding (its id) or of a rule about a subject."""
+        if finding_id is not None and str(finding_id) in self.by_id:
+            return self.by_id[str(finding_id)]
+        return next(
+            (
+                e
+                for e in self.events
+                if e.text == rule
+                and subject in (e.person_id, e.team_id)
+                and e.date >= since
+                # a recorded finding is not acknowledged by the bot's ack of another one
+                and (finding_id is None or not (e.source_key or "").startswith("ack:"))
+            ),
+            None,
+        )

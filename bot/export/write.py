@@ -56,12 +56,14 @@ def table(data: ExportData, kind: str, lang: Lang) -> tuple[list[str], list[list
     if kind == "findings":
         names = ("date", "team", "rule", "title", "category", "subject_id", "subject")
         more = ("severity", "message", "sent_to", "acknowledged", "acknowledged_by")
-        header = [col(n) for n in (*names, *more, "acknowledged_on")]
+        header = [col(n) for n in (*names, *more, "acknowledged_on", "source")]
+        as_of = data.as_of.isoformat() if data.as_of else ""
         rows = [
             [
                 *(f.date, f.team, f.rule, f.title, f.category, f.subject_id, f.subject),
-                *(f.severity, f.message, f.sent_to, yes if f.acknowledged else no),
-                *(f.acknowledged_by, f.acknowledged_on),
+                *(t(f"check.severity.{f.severity}", lang), f.message, f.sent_to),
+                *(yes if f.acknowledged else no, f.acknowledged_by, f.acknowledged_on),
+                t(f"export.source.{f.source}", lang, date=as_of),
             ]
             for f in data.findings
         ]
@@ -69,11 +71,14 @@ def table(data: ExportData, kind: str, lang: Lang) -> tuple[list[str], list[list
     if kind == "people":
         header = [col("team"), col("person_id"), col("person"), col("reports"), col("days")]
         header += [*metrics, col("findings")]
+        if data.as_of is not None:
+            header.append(t("export.col.found", lang, date=data.as_of.isoformat()))
         rows = [
             [
                 *(p.team, p.person_id, p.person, p.reports, p.days),
                 *(p.metrics.get(m, 0) for m in data.metrics),
                 p.findings,
+                *([p.found] if data.as_of is not None else []),
             ]
             for p in data.people
         ]
