@@ -45,6 +45,7 @@ from bot.scenario import load_scenario
 from bot.store.db import open_db
 from bot.store.importer import import_scenario
 from bot.store.repository import Repository
+from bot.store.tables import REPORTS
 
 LEAD_IDS = 900_000
 SUMMARY = re.compile(
@@ -183,10 +184,10 @@ def counts(db: Path) -> tuple[int, int, int]:
     """Reports from Telegram: rows, distinct messages, reps with more than one."""
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30) as conn:
         rows, keys = conn.execute(
-            "SELECT count(*), count(DISTINCT source_key) FROM reports WHERE source = 'telegram'"
+            f"SELECT count(*), count(DISTINCT source_key) FROM {REPORTS} WHERE source = 'telegram'"
         ).fetchone()
         doubled = conn.execute(
-            "SELECT count(*) FROM (SELECT person_id FROM reports WHERE source = 'telegram' "
+            f"SELECT count(*) FROM (SELECT person_id FROM {REPORTS} WHERE source = 'telegram' "
             "GROUP BY person_id HAVING count(*) > 1)"
         ).fetchone()[0]
     return int(rows), int(keys), int(doubled)

@@ -18,6 +18,7 @@ from tests.helpers.bot import Body, demo_repo, run_with_bot, text_of
 
 ZHANG, LEAD_LI, TOM, LEAD_MIKE, AMY = 9011, 9002, 9022, 9003, 9021
 DEMO_NOON = dt.datetime(2026, 3, 18, 4, 0, tzinfo=dt.UTC)  # 12:00 in Shanghai
+DEMO_EARLY = dt.datetime(2026, 3, 17, 23, 30, tzinfo=dt.UTC)  # 07:30 on the 18th in Shanghai
 
 
 @pytest.fixture
@@ -34,8 +35,8 @@ USERS = (
 )
 
 
-def _live(repo: Repository, body: Body) -> None:
-    run_with_bot(repo, USERS, body, now=lambda: DEMO_NOON)
+def _live(repo: Repository, body: Body, now: dt.datetime = DEMO_NOON) -> None:
+    run_with_bot(repo, USERS, body, now=lambda: now)
 
 
 def test_a_report_brings_prompts_to_the_rep_and_findings_to_the_lead(repo: Repository) -> None:
@@ -65,13 +66,16 @@ def test_a_report_brings_prompts_to_the_rep_and_findings_to_the_lead(repo: Repos
         after = [text_of(m) for m in sandbox.bot_messages(LEAD_MIKE)[before:]]
         assert text_of(alert) not in after
 
-    _live(repo, body)
+    _live(repo, body, now=DEMO_EARLY)  # still the 17th in UTC
     acks = repo.events(kinds=["acknowledgement"])
     assert len(acks) == 1
     assert acks[0].by_id == "mike"
+    assert acks[0].date == dt.date(2026, 3, 18)  # the lead's day, not UTC's
     sent = [f for f in repo.findings() if f.sent_to]
     assert sent
-    assert all(f.sent_to == ("mike",) for f in sent)
+    # the lead's alerts went to the lead; a rep's prompts to that rep, and only to them
+    assert any(f.sent_to == ("mike",) for f in sent)
+    assert all(f.sent_to == ("mike",) or f.sent_to == (f.subject,) for f in sent)
 
 
 def test_blockers_are_listed_and_resolved_by_those_who_may(repo: Repository) -> None:

@@ -7,7 +7,6 @@ import asyncio
 import csv
 import datetime as dt
 import io
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from bot.report_view import format_number
 from bot.sandbox.server import Sandbox
 from bot.store.db import open_db
 from bot.store.repository import Repository
-from tests.helpers.bot import demo_repo, run_with_bot, text_of
+from tests.helpers.bot import run_with_bot, text_of
 from tests.helpers.sheets import csv_file, not_a_spreadsheet, ten_megabytes
 
 ZHANG, CHEN, LEAD_LI, AMY, MANAGER_WANG, STRANGER = 9011, 9012, 9002, 9021, 9001, 5555
@@ -35,18 +34,9 @@ USERS = (
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    demo_repo(path).db.close()
-    return path
-
-
 @pytest.fixture
-def repo(demo_db: Path, tmp_path: Path) -> Repository:
-    path = tmp_path / "bot.db"
-    shutil.copy(demo_db, path)
-    return Repository(open_db(path))
+def repo(demo_copy: Path) -> Repository:
+    return Repository(open_db(demo_copy))
 
 
 def _targets(repo: Repository) -> list[tuple[Any, ...]]:

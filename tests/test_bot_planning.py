@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from bot.store.repository import Repository
 from tests.helpers.bot import demo_repo, run_with_bot, text_of
 
 LI, ZHANG, CHEN, ZHAO, LIU, MIKE = 9002, 9011, 9012, 9013, 9014, 9003
+ZHAO_NAME = "赵磊 <Z&L"  # a name that is not HTML still reaches the lead
 DEMO_NOON = dt.datetime(2026, 3, 18, 4, 0, tzinfo=dt.UTC)  # 12:00 in Shanghai
 USERS = (
     (LI, "李娜", "zh"),
@@ -69,6 +71,7 @@ def played(tmp_path_factory: pytest.TempPathFactory) -> Played:
     repo.upsert_target(
         person_id="zhang", metric="sales", period="2026-04", value=320000, basis="top_down"
     )
+    repo.upsert_person("zhao", ZHAO_NAME, "rep", team_id="east")
     state: dict[Any, Any] = {}
 
     async def body(sandbox: Sandbox) -> None:
@@ -101,6 +104,7 @@ def played(tmp_path_factory: pytest.TempPathFactory) -> Played:
         # English words, from a rep whose language is Chinese
         sandbox.send_text(ZHAO, "I can do 280k next month")
         await until(sandbox, ZHAO, lambda s: "28万" in s)
+        await until(sandbox, LI, lambda s: s.startswith(f"{escape(ZHAO_NAME)}：销售额 28万"))
 
         # a forged press of the lead's buttons by another team's lead is refused
         round_id = board["reply_markup"]["inline_keyboard"][-1][-1]["callback_data"].split(":")[2]
@@ -127,8 +131,9 @@ def played(tmp_path_factory: pytest.TempPathFactory) -> Played:
         use_top = next(b for b in buttons(everyone) if b["text"].startswith("张伟：用下达"))
         sandbox.press_button(LI, everyone["message_id"], data=use_top["callback_data"])
         await sandbox.next_edit(LI, timeout=10)
-        sandbox.send_text(LI, "赵磊 30万")
+        sandbox.send_text(LI, f"{ZHAO_NAME} 30万")
         adjusted = await until(sandbox, LI, lambda s: "设为" in s)
+        assert adjusted["plain_text"].startswith(f"{ZHAO_NAME}：销售额 设为 30万")
         confirm = next(b for b in buttons(adjusted) if b["text"] == "确认")
         sandbox.press_button(LI, adjusted["message_id"], data=confirm["callback_data"])
         await until(sandbox, LI, lambda s: "已确认" in s)

@@ -108,9 +108,10 @@ def test_the_token_stays_out_of_the_log_while_requests_fail(tmp_path: Path) -> N
             try:
                 sandbox.send_text(TOM, "Visited 3 stores, 1 order")
                 sandbox.send_text(TOM, "/nonsense")
-                answered = await sandbox.next_message(TOM, timeout=30)
-                assert "✅" in text_of(answered)
-                await sandbox.next_message(TOM, timeout=30)
+                # both are answered; a retried reply may arrive after the next one
+                first = await sandbox.next_message(TOM, timeout=30)
+                second = await sandbox.next_message(TOM, timeout=30)
+                assert any("✅" in text_of(m) for m in (first, second))
             finally:
                 bot.send_signal(signal.SIGTERM)
                 for _ in range(200):

@@ -75,7 +75,11 @@ def test_open_creates_the_folder_and_applies_the_migrations(tmp_path: Path) -> N
     assert path.is_file()
     assert set(db.table_names()) >= TABLES
     applied = applied_migrations(db)
-    assert [m.version for m in applied] == [m.version for m in MIGRATIONS] == list(range(1, len(MIGRATIONS) + 1))
+    assert (
+        [m.version for m in applied]
+        == [m.version for m in MIGRATIONS]
+        == list(range(1, len(MIGRATIONS) + 1))
+    )
     assert all(m.description.strip() for m in applied)
     assert applied[0].description == MIGRATIONS[0].description
     assert applied[0].applied_at.tzinfo is not None

@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot.commands import commands, visible_to
-from bot.handlers.common import person_lang
+from bot.handlers.common import person_lang, pressed
 from bot.i18n import normalise_lang, t
 from bot.sending import is_transient
 from bot.services import Context
@@ -73,11 +73,9 @@ async def on_error(update: object, context: Context) -> None:
 
 async def on_stale_button(update: Update, context: Context) -> None:
     """Answers a button press the bot does not know (old or forged data)."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
-        return
-    person = context.bot_data.store.person_by_telegram_id(user.id)
-    await query.answer(t("bot.button.stale", person_lang(person, update)), show_alert=True)
+    press = pressed(update, context)
+    if press is not None:
+        await press.query.answer(t("bot.button.stale", press.lang), show_alert=True)
 
 
 async def on_menu_only(update: Update, context: Context) -> None:

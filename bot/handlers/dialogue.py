@@ -18,8 +18,8 @@ from telegram.ext import (
 )
 
 import knowledge
-from bot.handlers.common import person_lang
-from bot.handlers.report import local_day, reply_after_saving
+from bot.handlers.common import local_day, person_lang
+from bot.handlers.report import reply_after_saving
 from bot.i18n import Lang, t
 from bot.report_parser import ParsedReport
 from bot.report_parser.numbers import find_numbers

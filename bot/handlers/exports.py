@@ -13,8 +13,7 @@ from telegram import Update
 
 from bot.export import build_export
 from bot.export.write import csv_bytes, xlsx_bytes
-from bot.handlers.common import member
-from bot.handlers.report import local_day
+from bot.handlers.common import local_day, member
 from bot.i18n import t
 from bot.planning.cells import CellError, read_period
 from bot.plans import Period
@@ -59,8 +58,8 @@ async def on_export(update: Update, context: Context) -> None:
     if not teams:
         await who.message.reply_text(escape(t("export.no_team", who.lang)))
         return
-    data = build_export(who.repo, teams, period, who.lang, only)
-    if not data.reports and not data.findings:
+    data = build_export(who.repo, teams, period, who.lang, only, today=today)
+    if not data.reports and not data.sent:  # the rule base alone is no export
         await who.message.reply_text(escape(t("export.nothing", who.lang, period=period.label)))
         return
     counts = {"period": period.label, "reports": len(data.reports), "findings": len(data.findings)}

@@ -18,8 +18,7 @@ from collections.abc import Mapping
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
-from bot.handlers.common import member, person_lang
-from bot.handlers.report import local_day
+from bot.handlers.common import local_day, member, pressed
 from bot.health.chart import radar_png
 from bot.health.evidence import Evidence, gather
 from bot.health.score import changes, element_scores, weakest
@@ -117,12 +116,10 @@ async def on_health(update: Update, context: Context) -> None:
 
 async def on_health_button(update: Update, context: Context) -> None:
     """Takes an answer (or the cancel) of the presser's own open check."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
+    press = pressed(update, context)
+    if press is None:
         return
-    repo = context.bot_data.store
-    person = repo.person_by_telegram_id(user.id)
-    lang = person_lang(person, update)
+    query, repo, person, lang = press
     q = questionnaire()
     parts = (query.data or "").split(":")
     raw_id = parts[1] if len(parts) >= 3 else ""
@@ -157,7 +154,7 @@ async def on_health_button(update: Update, context: Context) -> None:
     value = int(parts[3])
     repo.answer_health_check(check.id, q.questions[index].id, value)
     await query.answer(t("health.answered", lang, value=value))
-    chat_id = query.message.chat.id if query.message is not None else user.id
+    chat_id = query.message.chat.id if query.message is not None else query.from_user.id
     if index + 1 < len(q.questions):
         # the next question replaces this one: one message, not fifteen
         text, keyboard = _question(context, person, check.id, index + 1, lang, False)

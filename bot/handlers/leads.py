@@ -18,7 +18,7 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.findings import not_in_cooldown, record
 from bot.findings_view import render_prompt, title
-from bot.handlers.common import person_lang
+from bot.handlers.common import local_day, pressed
 from bot.i18n import normalise_lang, t
 from bot.services import Context
 from bot.store.repository import Repository
@@ -88,19 +88,17 @@ async def notify_lead(
 
 async def on_ack(update: Update, context: Context) -> None:
     """Records that the lead (or manager) acknowledged a finding sent to them."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
+    press = pressed(update, context)
+    if press is None:
         return
-    repo = context.bot_data.store
-    person = repo.person_by_telegram_id(user.id)
-    lang = person_lang(person, update)
+    query, repo, person, lang = press
     _, _, raw = (query.data or "").partition(":")
     found = repo.findings_by_ids([int(raw)]) if raw.isdigit() and len(raw) < 19 else []
     finding = found[0] if found else None
     if finding is None or person is None or person.id not in finding.sent_to:
         await query.answer(t("bot.ack.not_yours", lang), show_alert=True)
         return
-    today = context.bot_data.now().date()
+    today = local_day(repo, person, context.bot_data.now())
     team_id = person.team_id if person.role == "lead" else None
     subject_is_person = repo.person_by_id(finding.subject) is not None
     repo.add_event(

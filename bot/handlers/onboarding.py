@@ -8,8 +8,7 @@ from html import escape
 
 from telegram import Update
 
-from bot.handlers.common import member, person_lang
-from bot.handlers.report import local_day
+from bot.handlers.common import local_day, member, person_lang
 from bot.i18n import normalise_lang, t
 from bot.services import Context
 from bot.store.repository import Repository

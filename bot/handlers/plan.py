@@ -14,8 +14,8 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
 
-from bot.handlers.common import Member, member, person_lang
-from bot.handlers.report import local_day, on_report
+from bot.handlers.common import Member, local_day, member, pressed
+from bot.handlers.report import on_report
 from bot.i18n import t
 from bot.planning.import_model import NewTarget, store_targets
 from bot.planning.import_view import render_preview
@@ -147,12 +147,10 @@ async def on_plan_file(update: Update, context: Context) -> None:
 
 async def on_plan_import_button(update: Update, context: Context) -> None:
     """Stores (or drops) a previewed target file when its sender presses Store (or Cancel)."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
+    press = pressed(update, context)
+    if press is None:
         return
-    repo = context.bot_data.store
-    person = repo.person_by_telegram_id(user.id)
-    lang = person_lang(person, update)
+    query, repo, person, lang = press
     _, action, import_id = ((query.data or "") + "::").split(":", 2)
     import_id = import_id.rstrip(":")
     found = repo.plan_import(import_id) if 8 <= len(import_id) <= 64 else None

@@ -21,8 +21,7 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
 
-from bot.handlers.common import member, person_lang
-from bot.handlers.report import local_day
+from bot.handlers.common import local_day, person_lang, pressed, team_lead
 from bot.i18n import Lang, normalise_lang, t
 from bot.planning.board import leads_team
 from bot.plans import Period
@@ -114,14 +113,11 @@ def _status_text(missing: list[str], lang: Lang) -> str:
 
 async def on_plandoc(update: Update, context: Context) -> None:
     """Starts or resumes the wizard; `status` lists what is missing; `share` sends it."""
-    who = await member(update, context)
-    if who is None:
+    found = await team_lead(update, context, "plandoc.lead_only")
+    if found is None:
         return
+    who, team = found
     message, person, lang, repo = who.message, who.person, who.lang, who.repo
-    team = leads_team(repo, person)
-    if team is None:
-        await message.reply_text(t("plandoc.lead_only", lang))
-        return
     args = [a.strip().lower() for a in (context.args or []) if a.strip()][:3]
     today = local_day(repo, person, context.bot_data.now())
     session = repo.plandoc_session(person.id)
@@ -200,12 +196,10 @@ async def plandoc_route(
 
 async def on_plandoc_button(update: Update, context: Context) -> None:
     """Skip (or keep) the part asked; share a document with parts missing."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
+    press = pressed(update, context)
+    if press is None:
         return
-    repo = context.bot_data.store
-    person = repo.person_by_telegram_id(user.id)
-    lang = person_lang(person, update)
+    query, repo, person, lang = press
     parts = (query.data or "").split(":")
     team = leads_team(repo, person) if person else None
     session = repo.plandoc_session(person.id) if person else None

@@ -13,15 +13,15 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
+from html import escape
 
 from telegram import Update
 from telegram.error import BadRequest, TelegramError
 
 import knowledge
-from bot.handlers.common import member, person_lang
+from bot.handlers.common import local_day, person_lang, pressed, team_lead
 from bot.handlers.planning_answers import send_ask
 from bot.handlers.planning_view import board, money_text
-from bot.handlers.report import local_day
 from bot.i18n import Lang, normalise_lang, t
 from bot.planning.board import (
     asked_people,
@@ -56,14 +56,11 @@ WORDS = {
 
 async def on_round(update: Update, context: Context) -> None:
     """Opens a planning round, or shows, confirms, reminds or cancels the open one."""
-    who = await member(update, context)
-    if who is None:
+    found = await team_lead(update, context, "planning.lead_only")
+    if found is None:
         return
+    who, team = found
     message, person, lang, repo = who.message, who.person, who.lang, who.repo
-    team = leads_team(repo, person)
-    if team is None:
-        await message.reply_text(t("planning.lead_only", lang))
-        return
     args = [a.strip() for a in (context.args or []) if a.strip()][:6]
     word = WORDS.get(args[0].lower()) if args else None
     today = local_day(repo, person, context.bot_data.now())
@@ -213,14 +210,12 @@ async def _tell_reps(
 
 
 async def on_lead_button(update: Update, context: Context) -> None:
-    """The board's buttons: take the draft or the top-down number, remind, confirm, show.
-    Only the lead of the round's team may press them (the data is not trusted)."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
+    """Takes the round lead's board press: draft or top-down, remind, confirm, show."""
+    # only the lead of the round's team may press them (the data is not trusted)
+    press = pressed(update, context)
+    if press is None:
         return
-    repo = context.bot_data.store
-    person = repo.person_by_telegram_id(user.id)
-    lang = person_lang(person, update)
+    query, repo, person, lang = press
     parts = (query.data or "").split(":")
     ok = len(parts) == 3 and parts[1] in "dtncb" and parts[2].isdigit() and len(parts[2]) < 19
     action, number = (parts[1], int(parts[2])) if ok else ("", 0)
@@ -316,7 +311,7 @@ async def lead_adjust_route(
     head = t(
         "planning.adjust.done",
         lang,
-        name=rep.name,
+        name=escape(rep.name),
         metric=metric_label(metric, lang),
         value=money_text(value, metric, lang),
     )

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
 
-from bot.handlers.common import person_lang
-from bot.handlers.planning_view import ANSWER, LEAD, ask_text, board, money_text
+from bot.handlers.common import local_day, person_lang, pressed
+from bot.handlers.planning_view import ANSWER, LEAD, ask_text, board, example, money_text
 from bot.i18n import normalise_lang, t
 from bot.planning.board import base_for, is_money, metric_max
 from bot.planning.rounds import read_answer
@@ -83,9 +84,9 @@ async def rep_answer_route(
         return False  # a report, or a question: read as such
     label = metric_label(pending.metric, lang)
     if answer.kind == "garbage" or answer.value is None:
-        example = "25万" if lang == "zh" else "250k"
+        shown = example(pending.metric, lang)
         await message.reply_text(
-            t("planning.answer.unclear", lang, period=round_.period, metric=label, example=example)
+            t("planning.answer.unclear", lang, period=round_.period, metric=label, example=shown)
         )
         return True
     value = _whole(answer.value)
@@ -174,7 +175,7 @@ async def _tell_lead(
             t(
                 "planning.lead.answered",
                 lang,
-                name=person.name,
+                name=escape(person.name),
                 metric=metric_label(draft.metric, lang),
                 value=money_text(value, draft.metric, lang),
                 reference=money_text(draft.reference, draft.metric, lang),
@@ -196,12 +197,10 @@ async def _tell_lead(
 
 async def on_answer_button(update: Update, context: Context) -> None:
     """Takes a value pressed by the rep the question was for (the data is not trusted)."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
+    press = pressed(update, context)
+    if press is None:
         return
-    repo = context.bot_data.store
-    person = repo.person_by_telegram_id(user.id)
-    lang = person_lang(person, update)
+    query, repo, person, lang = press
     parts = (query.data or "").split(":")
     draft = None
     value: Number | None = None
@@ -222,7 +221,6 @@ async def on_answer_button(update: Update, context: Context) -> None:
     await query.answer()
     with contextlib.suppress(BadRequest):
         await query.edit_message_reply_markup(reply_markup=None)
-    from bot.handlers.report import local_day
 
     today = local_day(repo, person, context.bot_data.now())
     await take_answer(context, repo, person, draft, round_, value, today)

@@ -18,6 +18,11 @@ ANSWER = "pa"  # a rep's value button: pa:<draft id>:<value>
 LEAD = "pl"  # the lead's buttons: pl:<d|t|n|c>:<id>
 
 
+def example(metric: str, lang: Lang) -> str:
+    """A number to show in "e.g. …" for a metric: an amount of money, or a count."""
+    return t("planning.example.money" if is_money(metric) else "planning.example.count", lang)
+
+
 def money_text(value: Number | float | None, metric: str, lang: Lang) -> str:
     """A figure of a metric as people read it ('25万', '250,000', '—')."""
     if value is None:
@@ -38,10 +43,7 @@ def ask_text(
     if base is not None:
         key = "planning.ask.base_forecast" if base.forecast else "planning.ask.base_actual"
         lines_out.append(t(key, lang, value=money_text(round(base.value), draft.metric, lang)))
-    example = "25万" if lang == "zh" else "250k"
-    lines_out.append(
-        t("planning.ask.how", lang, example=example if is_money(draft.metric) else "120")
-    )
+    lines_out.append(t("planning.ask.how", lang, example=example(draft.metric, lang)))
     values = suggestions(base.value if base else None, is_money(draft.metric))
     if not values:
         return "\n".join(lines_out), None

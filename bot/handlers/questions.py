@@ -20,7 +20,7 @@ from bot.ask.query import MAX_DATA, Query
 from bot.ask.scope import dimension_values, directory_of, scope_of
 from bot.ask.service import Answer, answer_query, answer_understood, team_metric_words
 from bot.ask.understand import understand
-from bot.handlers.common import person_lang
+from bot.handlers.common import local_day, person_lang
 from bot.i18n import Lang, t
 from bot.report_parser import parse_report, team_lexicon
 from bot.services import Context
@@ -135,7 +135,6 @@ async def on_question_button(update: Update, context: Context) -> None:
     if person is None or asked is None:
         await query.answer(t("ask.expired", lang), show_alert=True)
         return
-    from bot.handlers.report import local_day
 
     today = local_day(repo, person, context.bot_data.now())
     answer = answer_query(repo, scope_of(repo, person), asked, today)

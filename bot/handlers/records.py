@@ -18,8 +18,7 @@ from typing import Any, cast
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
 
-from bot.handlers.common import Member, member
-from bot.handlers.report import local_day
+from bot.handlers.common import Member, local_day, member, pressed
 from bot.i18n import Lang, normalise_lang, t
 from bot.records import (
     MAX_TEXT,
@@ -74,7 +73,8 @@ async def _dated(who: Member, context: Context, raw: str) -> Dated | None:
     return dated
 
 
-async def _recorder(update: Update, context: Context) -> tuple[Member, list[TeamRow]] | None:
+async def _recorder(update: Update, context: Context) -> tuple[Member, list[TeamRow], Dated] | None:
+    """The recorder, their teams and the command's date and text; None once told why not."""
     who = await member(update, context)
     if who is None:
         return None
@@ -85,7 +85,21 @@ async def _recorder(update: Update, context: Context) -> tuple[Member, list[Team
     if not teams:
         await who.message.reply_text(t("records.no_team", who.lang))
         return None
-    return who, teams
+    dated = await _dated(who, context, command_text(who.message.text or ""))
+    if dated is None:
+        return None
+    return who, teams, dated
+
+
+def _draft(who: Member, kind: str, day: dt.date, text: str, options: list[str]) -> dict[str, Any]:
+    """A record waiting to be saved; `key` makes saving it twice a no-op."""
+    return {
+        "kind": kind,
+        "date": day.isoformat(),
+        "text": text,
+        "key": f"record:{who.message.chat_id}:{who.message.message_id}",
+        "options": options,
+    }
 
 
 # ---- team records ---------------------------------------------------------------------
@@ -95,17 +109,8 @@ async def _on_team_record(update: Update, context: Context, command: str) -> Non
     found = await _recorder(update, context)
     if found is None:
         return
-    who, teams = found
-    dated = await _dated(who, context, command_text(who.message.text or ""))
-    if dated is None:
-        return
-    draft = {
-        "kind": TEAM_KINDS[command],
-        "date": dated.date.isoformat(),
-        "text": dated.text,
-        "key": f"record:{who.message.chat_id}:{who.message.message_id}",
-        "options": [team.id for team in teams],
-    }
+    who, teams, dated = found
+    draft = _draft(who, TEAM_KINDS[command], dated.date, dated.text, [x.id for x in teams])
     if len(teams) == 1:
         await _save_team_record(update, context, who.person, who.lang, draft, teams[0])
         return
@@ -228,10 +233,7 @@ async def on_coach(update: Update, context: Context) -> None:
     found = await _recorder(update, context)
     if found is None:
         return
-    who, teams = found
-    dated = await _dated(who, context, command_text(who.message.text or ""))
-    if dated is None:
-        return
+    who, teams, dated = found
     repo = who.repo
     everyone = [p for p in repo.people(active_only=True) if p.id != who.person.id]
     matched, note = match_people(dated.text, everyone)
@@ -249,13 +251,7 @@ async def on_coach(update: Update, context: Context) -> None:
     if not note:
         await who.message.reply_text(t("records.coach.usage", who.lang))
         return
-    draft = {
-        "kind": "coaching",
-        "date": dated.date.isoformat(),
-        "text": note,
-        "key": f"record:{who.message.chat_id}:{who.message.message_id}",
-        "options": [p.id for p in mine],
-    }
+    draft = _draft(who, "coaching", dated.date, note, [p.id for p in mine])
     if len(mine) == 1:
         await _save_coaching(update, context, who.person, who.lang, draft, mine[0])
         return
@@ -314,13 +310,14 @@ async def _save_coaching(
 
 
 async def on_record_button(update: Update, context: Context) -> None:
-    """Takes a choice (team, person, skip) of one's own pending record; anything else is
-    refused."""
-    query = update.callback_query
-    who = await _button_member(update, context)
-    if query is None or who is None:
+    """Takes a choice (team, person, skip) of one's own pending record; refuses others."""
+    press = pressed(update, context)
+    if press is None:
         return
-    person, lang = who
+    query, repo, person, lang = press
+    if person is None or person.role not in RECORDERS:
+        await query.answer(t("records.stale", lang), show_alert=True)
+        return
     parts = (query.data or "").split(":")
     draft = _pending(context).get(parts[1]) if len(parts) == 3 else None
     if draft is None:
@@ -328,10 +325,8 @@ async def on_record_button(update: Update, context: Context) -> None:
         return
     choice = parts[2]
     if choice == "skip" and draft.get("skip"):
-        _pending(context).pop(parts[1], None)
         _user_data(context).pop(NOTES, None)
-        await query.answer()
-        await _drop_buttons(update)
+        await _take(update, context, parts[1])
         if query.message is not None:
             await context.bot.send_message(query.message.chat.id, t("records.skipped", lang))
         return
@@ -339,7 +334,6 @@ async def on_record_button(update: Update, context: Context) -> None:
     if not choice.isdigit() or len(choice) > 3 or int(choice) >= len(options):
         await query.answer(t("records.stale", lang), show_alert=True)
         return
-    repo = context.bot_data.store
     teams = teams_for(person, repo.teams())
     chosen = options[int(choice)]
     if draft["kind"] == "coaching":
@@ -347,35 +341,22 @@ async def on_record_button(update: Update, context: Context) -> None:
         if rep is None or rep.team_id not in {team.id for team in teams}:
             await query.answer(t("records.stale", lang), show_alert=True)
             return
-        _pending(context).pop(parts[1], None)
-        await query.answer()
-        await _drop_buttons(update)
+        await _take(update, context, parts[1])
         await _save_coaching(update, context, person, lang, draft, rep)
         return
     team = next((team for team in teams if team.id == chosen), None)
     if team is None:
         await query.answer(t("records.stale", lang), show_alert=True)
         return
-    _pending(context).pop(parts[1], None)
-    await query.answer()
-    await _drop_buttons(update)
+    await _take(update, context, parts[1])
     await _save_team_record(update, context, person, lang, draft, team)
 
 
-async def _button_member(update: Update, context: Context) -> tuple[PersonRow, Lang] | None:
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
-        return None
-    person = context.bot_data.store.person_by_telegram_id(user.id)
-    if person is None or person.role not in RECORDERS:
-        lang = normalise_lang(person.lang if person else user.language_code)
-        await query.answer(t("records.stale", lang), show_alert=True)
-        return None
-    return person, normalise_lang(person.lang)
-
-
-async def _drop_buttons(update: Update) -> None:
+async def _take(update: Update, context: Context, token: str) -> None:
+    """Takes a pending choice: forgets it, answers the press and drops its buttons."""
+    _pending(context).pop(token, None)
     query = update.callback_query
     if query is not None:
+        await query.answer()
         with contextlib.suppress(BadRequest):
             await query.edit_message_reply_markup(reply_markup=None)

@@ -10,14 +10,14 @@ import re
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, NetworkError, TimedOut
 
-from bot.clock import BadTimezoneError, local_today
+import knowledge
 from bot.findings import not_in_cooldown, record, run_rules_for_team
 from bot.findings_view import render_prompt
-from bot.handlers.common import person_lang
+from bot.handlers.common import local_day, person_lang
 from bot.handlers.routes import text_routes
 from bot.i18n import Lang, t
 from bot.report_parser import ParsedReport, parse_report, team_lexicon
-from bot.report_reply import render_reply
+from bot.report_reply import DayCount, render_reply, render_withdrawn
 from bot.services import Context
 from bot.store.repository import Repository, telegram_source_key
 from bot.store.rows import PersonRow
@@ -25,16 +25,6 @@ from rules.model import Finding
 
 MAX_PROMPTS = 2
 WITHDRAW = "wd"
-
-
-def local_day(repo: Repository, person: PersonRow, now: dt.datetime) -> dt.date:
-    """The person's local date at `now` (their zone, else their team's)."""
-    team = repo.team(person.team_id) if person.team_id else None
-    zone = person.timezone or (team.timezone if team else None) or "Asia/Shanghai"
-    try:
-        return local_today(zone, now)
-    except BadTimezoneError:
-        return local_today("Asia/Shanghai", now)
 
 
 def _read(repo: Repository, person: PersonRow, text: str, today: dt.date) -> ParsedReport:
@@ -45,14 +35,14 @@ def _read(repo: Repository, person: PersonRow, text: str, today: dt.date) -> Par
 
 def _prompts(
     repo: Repository, person: PersonRow, findings: list[Finding], today: dt.date, lang: Lang
-) -> list[str]:
-    """The rule base's prompts for this rep that are not in cooldown; recorded as sent."""
+) -> tuple[list[str], list[int]]:
+    """The rule base's prompts for this rep that are not in cooldown, recorded (so the
+    cooldown holds even if the reply fails); returns their texts and finding ids."""
     mine = [f for f in findings if f.subject == person.id and "rep" in f.audience]
     fresh = not_in_cooldown(repo, mine, today, audience="rep")[:MAX_PROMPTS]
     texts = [render_prompt(f, "rep", lang, person.name) for f in fresh]
-    if fresh:
-        record(repo, fresh, today, texts, audience="rep")
-    return texts
+    ids = record(repo, fresh, today, texts, audience="rep") if fresh else []
+    return texts, ids
 
 
 async def on_report(update: Update, context: Context) -> None:
@@ -138,20 +128,39 @@ async def reply_after_saving(
         received_at=None if update.edited_message is not None else context.bot_data.now(),
     )
     findings = run_rules_for_team(repo, person.team_id, today) if person.team_id else []
-    prompts = _prompts(repo, person, findings, today, lang)
+    prompts, prompt_ids = _prompts(repo, person, findings, today, lang)
     edited = update.edited_message is not None
     button = InlineKeyboardButton(
         t("bot.button.withdraw", lang), callback_data=f"{WITHDRAW}:{saved.id}"
     )
+    day = _day_count(repo, person.id, parsed.date, saved.id, new=not (edited or saved.replaced))
     await _answer(
         message,
-        render_reply(parsed, lang, prompts, replaced=edited or saved.replaced),
+        render_reply(parsed, lang, prompts, replaced=edited or saved.replaced, day=day),
         InlineKeyboardMarkup([[button]]),
     )
+    for finding_id in prompt_ids:  # the reply went out: note to whom
+        repo.mark_finding_sent(finding_id, [person.id], context.bot_data.now())
     if person.team_id:
         from bot.handlers.leads import notify_lead_soon
 
         notify_lead_soon(context, repo, person.team_id, findings, today)
+
+
+def _day_count(
+    repo: Repository, person_id: str, day: dt.date, report_id: int, *, new: bool
+) -> DayCount:
+    """Where this report stands among the person's reports of its day (they add up):
+    a new one is the latest, an edited one keeps its place."""
+    ids = [r.id for r in repo.reports_between([person_id], day, day)]
+    if report_id not in ids:
+        position = 1
+    else:
+        position = len(ids) if new else ids.index(report_id) + 1
+    totals = repo.metric_totals([person_id], day, day).get(person_id, {}) if position > 1 else {}
+    order = list(knowledge.metrics())
+    ranked = sorted(totals, key=lambda m: (order.index(m) if m in order else len(order), m))
+    return DayCount(position, {m: totals[m] for m in ranked})
 
 
 async def _answer(message: Message, text: str, keyboard: InlineKeyboardMarkup) -> None:
@@ -198,10 +207,14 @@ async def on_withdraw(update: Update, context: Context) -> None:
     report = repo.report_by_id(int(raw_id)) if raw_id.isdigit() and len(raw_id) < 19 else None
     if report is not None and (person is None or report.person_id != person.id):
         report = None
-    if report is None or report.withdrawn:
+    if report is None:
         await query.answer(t("bot.withdraw.not_yours", lang), show_alert=True)
         return
-    repo.withdraw_report(report.id)
-    await query.answer(t("bot.withdraw.done", lang))
-    with contextlib.suppress(BadRequest):  # already without buttons, or too old to edit
-        await query.edit_message_reply_markup(reply_markup=None)
+    if repo.withdraw_report(report.id):
+        await query.answer(t("bot.withdraw.done", lang))
+    else:  # pressed twice, or on an older reply
+        await query.answer(t("bot.withdraw.already", lang))
+    with contextlib.suppress(BadRequest):  # unchanged, or too old to edit: the button goes
+        await query.edit_message_text(
+            render_withdrawn(report.report_date, report.metrics, lang), reply_markup=None
+        )

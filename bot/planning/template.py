@@ -8,62 +8,51 @@ from collections.abc import Sequence
 
 from bot.i18n import Lang, t
 from bot.plans import Period
+from bot.report_view import metric_label
 
-HEADERS = {
-    "en": ("person", "team", "metric", "period", "value", "month weights", "split",
-           "weight", "region", "channel", "product", "basis", "draft"),
-    "zh": ("人员", "团队", "指标", "期间", "目标", "月度权重", "分解",
-           "权重", "区域", "渠道", "产品", "依据", "草案"),
-}  # fmt: skip
+# the columns of the sheet, in order; their headers are `plan.template.columns`
+COLUMNS = ("person", "team", "metric", "period", "value", "month_weights", "split",
+           "weight", "region", "channel", "product", "basis", "draft")  # fmt: skip
+WIDTHS = (14, 12, 12, 11, 12, 14, 10, 8, 10, 10, 10, 16, 10)
+
+Row = list[str | int | None]
+
+
+def headers(lang: Lang) -> list[str]:
+    """The header row in `lang` (the importer reads both languages)."""
+    return t("plan.template.columns", lang).split(" | ")
+
+
+def _row(**cells: str | int) -> Row:
+    return [cells.get(column) for column in COLUMNS]
+
+
+def _metric(metric: str, lang: Lang) -> str:
+    """A metric as a person fills it: its Chinese name, or its id in English."""
+    return metric_label(metric, "zh") if lang == "zh" else metric
 
 
 def template_rows(
     lang: Lang, today: dt.date, people: Sequence[str] = (), team: str = ""
-) -> list[list[str | int | None]]:
+) -> list[Row]:
     """Example rows: a person's month target, a person's quarter target, a team's month target."""
     month = Period.containing("month", today).shift(1).label
     quarter = Period.containing("quarter", today).shift(1).label
     who = list(people[:2]) or (["张伟", "Amy Chen"] if lang == "zh" else ["Amy Chen", "张伟"])
-    sales = "销售额" if lang == "zh" else "sales"
-    visits = "拜访" if lang == "zh" else "visits"
-    split = "均分" if lang == "zh" else "equal"
-    outlets = "新网点" if lang == "zh" else "new_outlets"
-    rows: list[list[str | int | None]] = [
-        [
-            who[0],
-            None,
-            sales,
-            month,
-            300000,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            "top_down",
-            250000,
-        ],
-        [who[0], None, visits, month, 180, None, None, None, None, None, None, None, None],
-        [
-            who[-1],
-            None,
-            sales,
-            quarter,
-            900000,
-            "1,1,1.2",
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-        ],
+    sales, visits = _metric("sales", lang), _metric("visits", lang)
+    rows = [
+        _row(
+            person=who[0], metric=sales, period=month, value=300000, basis="top_down", draft=250000
+        ),
+        _row(person=who[0], metric=visits, period=month, value=180),
+        _row(person=who[-1], metric=sales, period=quarter, value=900000, month_weights="1,1,1.2"),
     ]
     if team:
+        split = t("plan.template.split_equal", lang)
         rows.append(
-            [None, team, outlets, month, 40, None, split, None, None, None, None, None, None]
+            _row(
+                team=team, metric=_metric("new_outlets", lang), period=month, value=40, split=split
+            )
         )
     return rows
 
@@ -77,13 +66,13 @@ def template_bytes(lang: Lang, today: dt.date, people: Sequence[str] = (), team:
     sheet = book.active
     assert sheet is not None
     sheet.title = t("plan.template.sheet", lang)[:31]
-    sheet.append(list(HEADERS[lang]))
+    sheet.append(headers(lang))
     for row in template_rows(lang, today, people, team):
         sheet.append(row)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
-    for index, width in enumerate((14, 12, 12, 11, 12, 14, 10, 8, 10, 10, 10, 16, 10)):
+    for index, width in enumerate(WIDTHS):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     for cells in sheet.iter_rows(min_row=2, min_col=4, max_col=4):
         for period_cell in cells:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal, get_args
 
 from bot.report_parser.model import ReportWarning
+from knowledge.plan_parts import PART_NAMES
 
 Number = int | float
 
@@ -43,18 +44,7 @@ BlockerStatus = Literal["open", "resolved"]
 InboxStatus = Literal["pending", "done", "failed"]
 
 # The ten parts of a plan execution document (article, method 2), in order.
-SECTION_NAMES: Final[tuple[str, ...]] = (
-    "situation_analysis",
-    "volume_target",
-    "cost_target",
-    "sales_area",
-    "timing",
-    "strategy",
-    "organisation",
-    "action_steps",
-    "process_control",
-    "result_evaluation",
-)
+SECTION_NAMES: Final[tuple[str, ...]] = PART_NAMES
 
 
 @dataclass(frozen=True, slots=True)
