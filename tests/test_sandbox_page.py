@@ -209,6 +209,8 @@ def test_a_lead_asks_beside_the_rep_and_presses_a_button(browser: webdriver.Chro
     message = wait(browser, blocker_list)[0]
     assert message.text.count("finance hasn't approved") == 1
     message.find_elements(By.CSS_SELECTOR, ".ikb-button")[0].click()  # resolve the oldest
+    # the bot edits the list in place ("✓ Resolved: …") before the lead asks again
+    wait(browser, lambda d: any("✓" in m.text for m in replies_to(mike, "/blockers")))
     wait(browser, lambda d: mike.find_element(By.CSS_SELECTOR, ".toast").is_displayed())
     assert mike.find_element(By.CSS_SELECTOR, ".toast").text.strip()  # the bot's answer
     shot(browser, "02-lead-beside-rep")
