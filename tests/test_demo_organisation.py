@@ -4,6 +4,7 @@ languages, every category of finding at least once, and healthy reps who hear no
 from __future__ import annotations
 
 import collections
+import datetime as dt
 import json
 import re
 
@@ -43,6 +44,21 @@ def test_the_history_is_written_in_both_languages_over_the_month_so_far() -> Non
     texts = [r["text"] for r in reports]
     chinese = [t for t in texts if re.search(r"[\u4e00-\u9fff]", t)]
     assert len(chinese) > 30 and len(texts) - len(chinese) > 30
+
+
+def test_the_history_reaches_back_through_february_with_its_targets_and_festival() -> None:
+    reports, targets = demo()["reports"], demo()["targets"]
+    assert isinstance(reports, list) and isinstance(targets, list)
+    days = {dt.date.fromisoformat(r["date"]) for r in reports}
+    today = dt.date.fromisoformat(str(demo()["today"]))
+    assert min(days) <= today.replace(month=today.month - 1)  # a month back and more
+    # nobody reports over the Spring Festival (17 February; the office is shut 16–23)
+    assert not {d for d in days if dt.date(2026, 2, 16) <= d <= dt.date(2026, 2, 23)}
+    assert {d for d in days if d.month == 2 and d > dt.date(2026, 2, 23)}  # back at work
+    # whoever has a target in March had one in February, on the same metric
+    march = {(t["person"], t["metric"]) for t in targets if t["period"] == "2026-03"}
+    february = {(t["person"], t["metric"]) for t in targets if t["period"] == "2026-02"}
+    assert march == february
 
 
 def test_every_category_fires_and_the_healthy_reps_hear_nothing(

@@ -1,10 +1,11 @@
-"""Writes bot/demo/demo.json: the demo organisation and a month of its reports.
+"""Writes bot/demo/demo.json: the demo organisation and its reports since February.
 
-Deterministic (fixed seed); run it again after changing it:
+Deterministic (fixed seeds); run it again after changing it:
     .venv/bin/python -m bot.demo.generate
 Two teams, a manager, two leads, eight reps; report texts in Chinese and English
 written the way reps write them, so the demo goes through the report reader.
-Each rep has a habit that shows one kind of problem; one rep is healthy.
+Each rep has a habit that shows one kind of problem; two reps are healthy.
+February (the month before, with the Spring Festival) is in bot/demo/february.py.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ import json
 import random
 from pathlib import Path
 from typing import Any
+
+from bot.demo import february
+from bot.demo.wording import en_day, zh_day
 
 TODAY = dt.date(2026, 3, 18)
 START = dt.date(2026, 3, 2)
@@ -121,26 +125,6 @@ def _workdays() -> list[dt.date]:
     return days
 
 
-def _zh(rng: random.Random, v: int, o: int, sales: int, coll: int, extra: str = "") -> str:
-    form = rng.randrange(3)
-    if form == 0:
-        text = f"拜访{v}家，成交{o}单，销售额{sales / 10000:.1f}万，回款{coll}元"
-    elif form == 1:
-        text = f"今天拜访客户{v}家，订单{o}笔，销售额{sales}元，回款{coll / 10000:.1f}万"
-    else:
-        text = f"拜访：{v}\n订单：{o}\n销售额：{sales:,}\n回款：{coll:,}"
-    return text + extra
-
-
-def _en(rng: random.Random, v: int, o: int, sales: int, coll: int, extra: str = "") -> str:
-    form = rng.randrange(2)
-    if form == 0:
-        text = f"Visited {v} stores, {o} orders, sales {sales / 1000:.1f}k, collected {coll:,}."
-    else:
-        text = f"Visits: {v}\nOrders: {o}\nSales: {sales:,}\nCollections: {coll:,}"
-    return text + extra
-
-
 def _reports(rng: random.Random) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for n, day in enumerate(_workdays()):
@@ -151,7 +135,7 @@ def _reports(rng: random.Random) -> list[dict[str, Any]]:
             {
                 "person": "chen",
                 "date": iso,
-                "text": _zh(
+                "text": zh_day(
                     rng,
                     v,
                     o,
@@ -167,7 +151,7 @@ def _reports(rng: random.Random) -> list[dict[str, Any]]:
             {
                 "person": "zhang",
                 "date": iso,
-                "text": _zh(
+                "text": zh_day(
                     rng,
                     rng.randint(6, 9),
                     rng.randint(1, 3),
@@ -183,7 +167,7 @@ def _reports(rng: random.Random) -> list[dict[str, Any]]:
             {
                 "person": "zhao",
                 "date": iso,
-                "text": _zh(
+                "text": zh_day(
                     rng,
                     rng.randint(4, 7),
                     rng.randint(0, 1),
@@ -199,7 +183,7 @@ def _reports(rng: random.Random) -> list[dict[str, Any]]:
                 {
                     "person": "liu",
                     "date": iso,
-                    "text": _zh(
+                    "text": zh_day(
                         rng,
                         rng.randint(7, 9),
                         rng.randint(2, 3),
@@ -214,7 +198,7 @@ def _reports(rng: random.Random) -> list[dict[str, Any]]:
             {
                 "person": "amy",
                 "date": iso,
-                "text": _en(
+                "text": en_day(
                     rng,
                     rng.randint(6, 8),
                     rng.randint(2, 3),
@@ -229,7 +213,7 @@ def _reports(rng: random.Random) -> list[dict[str, Any]]:
             {
                 "person": "tom",
                 "date": iso,
-                "text": _en(
+                "text": en_day(
                     rng,
                     rng.randint(12, 16),
                     rng.randint(0, 1),
@@ -242,7 +226,7 @@ def _reports(rng: random.Random) -> list[dict[str, Any]]:
         if n % 2:
             text = f"今日拜訪{rng.randint(8, 10)}家，成交{rng.randint(3, 4)}單，銷售額{rng.randint(9, 11) / 10:.1f}萬，回款{rng.randint(6, 8)}千"
         else:
-            text = _zh(
+            text = zh_day(
                 rng,
                 rng.randint(8, 10),
                 rng.randint(3, 4),
@@ -256,7 +240,7 @@ def _reports(rng: random.Random) -> list[dict[str, Any]]:
             {
                 "person": "ben",
                 "date": iso,
-                "text": _en(
+                "text": en_day(
                     rng,
                     rng.randint(7, 9),
                     rng.randint(3, 4),
@@ -272,7 +256,7 @@ def _reports(rng: random.Random) -> list[dict[str, Any]]:
 def build() -> dict[str, Any]:
     """The demo scenario as data."""
     rng = random.Random(20260318)
-    targets: list[dict[str, Any]] = []
+    targets = february.targets({person: basis for person, (_, _, basis, _) in TARGETS.items()})
     for person, (sales, draft, basis, visits) in TARGETS.items():
         entry: dict[str, Any] = {
             "person": person,
@@ -319,8 +303,11 @@ def build() -> dict[str, Any]:
         "people": PEOPLE,
         "teams": TEAMS,
         "targets": targets,
-        "reports": _reports(rng),
+        "reports": february.reports() + _reports(rng),
         "events": [
+            {"kind": "meeting", "team": "east", "date": "2026-02-02", "text": "月度启动会"},
+            {"kind": "meeting", "team": "east", "date": "2026-02-09", "text": "节前周例会"},
+            {"kind": "meeting", "team": "east", "date": "2026-02-24", "text": "节后收心会"},
             {"kind": "meeting", "team": "east", "date": "2026-03-02", "text": "月度启动会"},
             {"kind": "meeting", "team": "east", "date": "2026-03-09", "text": "周例会"},
             {"kind": "meeting", "team": "east", "date": "2026-03-16", "text": "周例会"},
