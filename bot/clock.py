@@ -23,6 +23,19 @@ def zone(name: str) -> dt.tzinfo:
         raise BadTimezoneError(name) from exc
 
 
+DEFAULT_ZONE = "Asia/Shanghai"  # where a team or person has no zone, or a bad one
+
+
+def zone_or_default(*names: str | None) -> dt.tzinfo:
+    """The first of `names` that is set (a person's, then their team's zone …), or the
+    default zone when none is set or the chosen one is not a time zone."""
+    name = next((n for n in names if n), DEFAULT_ZONE)
+    try:
+        return zone(name)
+    except BadTimezoneError:
+        return zone(DEFAULT_ZONE)
+
+
 def local_today(tz: str | None = None, now: dt.datetime | None = None) -> dt.date:
     """Today's date in `tz` (the machine's zone when None)."""
     moment = now or dt.datetime.now(dt.UTC)

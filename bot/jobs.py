@@ -15,7 +15,7 @@ from typing import Any
 from telegram.error import TelegramError
 from telegram.ext import Application
 
-from bot.clock import BadTimezoneError, zone
+from bot.clock import zone_or_default
 from bot.i18n import Lang, normalise_lang, t
 from bot.plans import calendar_for
 from bot.store.repository import Repository
@@ -24,7 +24,6 @@ log = logging.getLogger(__name__)
 App = Application[Any, Any, Any, Any, Any, Any]
 DEFAULT_TIMES = {"first": "18:00", "nudge": "20:00"}
 SETTING = {"first": "reminder_time", "nudge": "nudge_time"}
-DEFAULT_ZONE = "Asia/Shanghai"
 
 
 def away_until(repo: Repository, person_id: str, today: dt.date) -> dt.date | None:
@@ -68,10 +67,7 @@ async def send_reminders(
     team = repo.team(team_id)
     if team is None:
         return 0
-    try:
-        today = now.astimezone(zone(team.timezone or DEFAULT_ZONE)).date()
-    except BadTimezoneError:
-        today = now.astimezone(zone(DEFAULT_ZONE)).date()
+    today = now.astimezone(zone_or_default(team.timezone)).date()
     sent = 0
     for person_id, telegram_id, lang in due_reminders(repo, team_id, today, kind):
         try:

@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from bot.clock import BadTimezoneError, zone
+from bot.clock import zone_or_default
 from bot.jobs import DEFAULT_TIMES, SETTING, send_reminders
 from bot.plans import Period, calendar_for
 from bot.store.repository import Repository
@@ -30,7 +30,6 @@ from bot.store.rows import PersonRow, TeamRow
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 30
-DEFAULT_ZONE = "Asia/Shanghai"
 REMINDERS_UNTIL = dt.time(23, 0)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DIGEST_DEFAULTS = {"digest_day": "mon", "digest_time": "09:00"}
@@ -62,10 +61,7 @@ def setting_errors(settings: Mapping[str, Any]) -> list[tuple[str, str, dict[str
 
 def team_zone(team: TeamRow) -> dt.tzinfo:
     """The team's time zone (Shanghai when it has none or a bad one)."""
-    try:
-        return zone(team.timezone or DEFAULT_ZONE)
-    except BadTimezoneError:
-        return zone(DEFAULT_ZONE)
+    return zone_or_default(team.timezone)
 
 
 def _setting_time(settings: Mapping[str, Any], name: str, default: str) -> dt.time:

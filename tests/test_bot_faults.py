@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from bench.faults import LOCKER  # the same lock the fault bench holds
 from bot.sandbox.server import Sandbox
 from bot.store.repository import Repository
 from tests.helpers.bot import demo_repo, run_with_bot
@@ -118,16 +119,6 @@ def test_telegram_in_trouble_for_a_stretch_loses_and_doubles_nothing(
         sandbox.clear_faults()
 
     _reports_through(repo, trouble)
-
-
-LOCKER = """
-import sqlite3, sys, time
-conn = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
-conn.execute("BEGIN EXCLUSIVE")
-print("locked", flush=True)
-time.sleep(float(sys.argv[2]))
-conn.execute("COMMIT")
-"""
 
 
 def test_database_locked_by_another_process_longer_than_the_busy_timeout(

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from telegram import CallbackQuery, Message, Update
 
-from bot.clock import BadTimezoneError, local_today
+from bot.clock import zone_or_default
 from bot.i18n import Lang, normalise_lang, t
 from bot.planning.board import leads_team
 from bot.services import Context
@@ -27,11 +27,7 @@ def person_lang(person: PersonRow | None, update: Update) -> Lang:
 def local_day(repo: Repository, person: PersonRow, now: dt.datetime) -> dt.date:
     """The person's local date at `now` (their zone, else their team's)."""
     team = repo.team(person.team_id) if person.team_id else None
-    zone = person.timezone or (team.timezone if team else None) or "Asia/Shanghai"
-    try:
-        return local_today(zone, now)
-    except BadTimezoneError:
-        return local_today("Asia/Shanghai", now)
+    return now.astimezone(zone_or_default(person.timezone, team.timezone if team else None)).date()
 
 
 @dataclass(frozen=True)
